@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feedmark/dates.h"
+#include "feedmark/error.h"
+
+namespace feedmark {
+
+/// What an index needs to know about one article file.
+struct ArticleEntry {
+  std::string title_md;  ///< the title as written in the file (escaped)
+  std::optional<UnixTime> published;
+  std::int64_t captured_ms = 0;
+  std::string digest;  ///< short hash of the file after its first line
+};
+
+/// A feed folder's `.state.json`: only a cache, rebuilt from the files.
+struct FeedState {
+  std::string key;    ///< the feed key its id was made from
+  std::string title;  ///< plain text
+  std::string link;
+  std::string etag;
+  std::string last_modified;
+  std::optional<UnixTime> next_fetch;
+  std::map<std::string, ArticleEntry> articles;  ///< by item id
+};
+
+/// `<feed-id>`: the short hash of the feed key.
+std::string feed_id(const std::string& feed_key);
+
+/// Reads `<dir>/.state.json`; when it is missing or unreadable, rebuilds the
+/// article entries from the article files (the header from index.md).
+FeedState load_feed_state(const std::filesystem::path& dir);
+
+Result<void> save_feed_state(const std::filesystem::path& dir,
+                             const FeedState& state);
+
+/// Reads one article file's index data; nothing if it is not one.
+std::optional<ArticleEntry> read_article_entry(
+    const std::filesystem::path& file);
+
+/// Every article file of a feed folder, by item id.
+std::map<std::string, ArticleEntry> scan_articles(
+    const std::filesystem::path& dir);
+
+/// The feed's index.md text: header, then articles newest first.
+std::string render_feed_index(
+    const std::string& header_line,
+    const std::map<std::string, ArticleEntry>& articles);
+
+/// "[{title}]({link})" for a feed index header.
+std::string feed_index_header(const std::string& title,
+                              const std::string& link);
+
+/// Writes `<dir>/index.md` if its content changed.
+Result<void> write_feed_index(const std::filesystem::path& dir,
+                              const FeedState& state);
+
+/// Writes `<archive>/index.md` from the feed folders' index.md files.
+Result<void> write_root_index(const std::filesystem::path& archive);
+
+/// Deletes temporary files left in `dir` by runs that were killed while
+/// writing (their process is gone).
+void remove_stale_temporaries(const std::filesystem::path& dir);
+
+/// `feedmark index`: every feed's index.md from its article files alone, then
+/// the root index. Returns the number of feeds.
+Result<int> rebuild_indexes(const std::filesystem::path& archive);
+
+}  // namespace feedmark

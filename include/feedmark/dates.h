@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace feedmark {
+
+/// Seconds since the Unix epoch, UTC.
+using UnixTime = std::int64_t;
+
+/// Reads an RFC 822/2822 or RFC 3339/ISO 8601 date, and the broken variants
+/// found in feeds. A date without a zone is taken in `zone` (an IANA name,
+/// empty for UTC). Returns nothing rather than a wrong date.
+std::optional<UnixTime> parse_date(std::string_view text,
+                                   const std::string& zone = {});
+
+/// "2022-03-30T17:45:57Z"
+std::string format_iso8601(UnixTime t);
+
+/// "Wed, 30 Mar 2022 17:45:57 GMT"
+std::string format_rfc1123(UnixTime t);
+
+/// "2022-03-30"
+std::string format_day(UnixTime t);
+
+}  // namespace feedmark

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feedmark/archive.h"
+#include "feedmark/extract.h"
+#include "feedmark/fetch.h"
+
+namespace feedmark {
+
+/// Everything `fetch` needs to archive one source.
+struct ArchiveOptions {
+  std::filesystem::path archive = "archive";
+  std::string feed_url;     ///< --feed-url: identity of a file/stdin feed
+  std::string zone;         ///< --tz
+  std::string image_proxy;  ///< --image-proxy
+  bool dry_run = false;
+  std::int64_t captured_ms = 0;  ///< the capture time of this run
+  unsigned threads = 0;          ///< 0: one per core
+};
+
+/// An article this run wrote (or would write, with --dry-run).
+struct ArticleRecord {
+  std::filesystem::path path;
+  std::string feed_id;
+  Article article;
+  bool updated = false;  ///< false: new
+};
+
+struct FeedOutcome {
+  std::string feed_id;
+  std::string title;
+  std::size_t items = 0;
+  std::vector<ArticleRecord> written;  ///< in document order
+  std::vector<std::string> warnings;
+};
+
+/// The feed key (SPEC "Archive layout") of a parsed feed read from `source`.
+std::string feed_key_for(const Source& source, const Feed& feed,
+                         const std::string& feed_url_flag);
+
+/// Decodes, parses, extracts and writes one fetched document.
+Result<FeedOutcome> archive_response(const Source& source, Response&& response,
+                                     const ArchiveOptions& options);
+
+/// Reads a file or stdin source and archives it.
+Result<FeedOutcome> archive_local_source(const Source& source,
+                                         const ArchiveOptions& options);
+
+}  // namespace feedmark

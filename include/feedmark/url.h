@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace feedmark {
+
+/// Resolves `reference` against `base` and normalizes the result with
+/// libcurl's URL API: unsafe characters percent-encoded, scheme and host in
+/// lower case. Returns "" when the result is not an absolute http(s) URL
+/// (or `allow_any_scheme` is set and it is absolute but not http(s), as for
+/// mailto: links).
+std::string resolve_url(std::string_view base, std::string_view reference,
+                        bool allow_any_scheme = false);
+
+/// Normalizes an absolute http(s) URL; "" if it is not one.
+inline std::string normalize_url(std::string_view url) {
+  return resolve_url({}, url);
+}
+
+/// Resolves many references against one base, parsing the base once.
+class UrlResolver {
+ public:
+  explicit UrlResolver(std::string_view base);
+  ~UrlResolver();
+  UrlResolver(const UrlResolver&) = delete;
+  UrlResolver& operator=(const UrlResolver&) = delete;
+  /// As resolve_url(base, reference, allow_any_scheme).
+  std::string resolve(std::string_view reference,
+                      bool allow_any_scheme = false) const;
+
+ private:
+  void* base_ = nullptr;  ///< CURLU*, kept out of this header
+};
+
+/// True for a URL whose scheme is http or https (case-insensitive).
+bool is_http_url(std::string_view url);
+
+/// Applies an --image-proxy template: {url}, {url_noscheme},
+/// {url_encoded}. An empty template returns the URL unchanged.
+std::string apply_image_proxy(std::string_view proxy_template,
+                              std::string_view url);
+
+}  // namespace feedmark

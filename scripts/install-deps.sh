@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything feedmark needs to build, test and benchmark on Debian 12.
+# Used by the README's set-up commands and by .ci/run. Safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libpugixml-dev libgumbo-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libcurl4-openssl-dev libssl-dev libexpected-dev
+  catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

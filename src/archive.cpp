@@ -1,0 +1,339 @@
+#include "feedmark/archive.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "feedmark/sha256.h"
+#include "feedmark/write.h"
+
+namespace feedmark {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kStateFile = ".state.json";
+constexpr const char* kIndexFile = "index.md";
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+bool is_hex16(std::string_view name) {
+  return name.size() == 16 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+/// The item id of an article file name ("2050d6b4bc00c5c5.md"), or "".
+std::string article_id_of(const fs::path& file) {
+  const std::string name = file.filename().string();
+  if (name.size() == 19 && name.ends_with(".md") &&
+      is_hex16(name.substr(0, 16))) {
+    return name.substr(0, 16);
+  }
+  return {};
+}
+
+// "[title](link)": the title ends at the first "](" whose "]" is not
+// escaped; escape_markdown_text escapes every "]" of a title.
+std::optional<std::string> link_text_of(std::string_view line) {
+  if (!line.starts_with('[')) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 1; i + 1 < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == ']' && line[i + 1] == '(') {
+      return std::string(line.substr(1, i - 1));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view line_at(std::string_view text, int index) {
+  for (int i = 0; i < index; ++i) {
+    const auto newline = text.find('\n');
+    if (newline == std::string_view::npos) {
+      return {};
+    }
+    text.remove_prefix(newline + 1);
+  }
+  return text.substr(0, text.find('\n'));
+}
+
+std::optional<std::int64_t> captured_ms_of(std::string_view line) {
+  if (!line.starts_with("<!--") || !line.ends_with("-->") || line.size() < 8) {
+    return std::nullopt;
+  }
+  std::int64_t value = 0;
+  for (char c : line.substr(4, line.size() - 7)) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+std::optional<UnixTime> published_of(std::string_view header) {
+  constexpr std::string_view kOpen = "<div><i>";
+  if (!header.starts_with(kOpen)) {
+    return std::nullopt;
+  }
+  const auto close = header.find("</i></div>");
+  if (close == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return parse_date(header.substr(kOpen.size(), close - kOpen.size()));
+}
+
+json entry_to_json(const ArticleEntry& e) {
+  return {{"title", e.title_md},
+          {"published", e.published ? json(*e.published) : json(nullptr)},
+          {"captured_ms", e.captured_ms},
+          {"digest", e.digest}};
+}
+
+ArticleEntry entry_from_json(const json& j) {
+  ArticleEntry e;
+  e.title_md = j.at("title").get<std::string>();
+  if (!j.at("published").is_null()) {
+    e.published = j.at("published").get<UnixTime>();
+  }
+  e.captured_ms = j.at("captured_ms").get<std::int64_t>();
+  e.digest = j.at("digest").get<std::string>();
+  return e;
+}
+
+std::optional<FeedState> read_state_file(const fs::path& dir) {
+  const std::optional<std::string> text = read_file(dir / kStateFile);
+  if (!text) {
+    return std::nullopt;
+  }
+  const json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return std::nullopt;
+  }
+  try {
+    FeedState state;
+    state.key = j.value("key", "");
+    state.title = j.value("title", "");
+    state.link = j.value("link", "");
+    state.etag = j.value("etag", "");
+    state.last_modified = j.value("last_modified", "");
+    if (j.contains("next_fetch") && !j["next_fetch"].is_null()) {
+      state.next_fetch = j["next_fetch"].get<UnixTime>();
+    }
+    for (const auto& [id, entry] : j.at("articles").items()) {
+      state.articles.emplace(id, entry_from_json(entry));
+    }
+    return state;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged cache is rebuilt from the files
+  }
+}
+
+std::int64_t sort_time_ms(const ArticleEntry& e) {
+  return e.published ? *e.published * 1000 : e.captured_ms;
+}
+
+std::string feed_header_from_index(const fs::path& dir) {
+  const std::optional<std::string> index = read_file(dir / kIndexFile);
+  if (index && link_text_of(line_at(*index, 0))) {
+    return std::string(line_at(*index, 0));
+  }
+  return {};
+}
+
+Result<void> write_if_changed(const fs::path& path,
+                              const std::string& content) {
+  if (read_file(path) == content) {
+    return {};
+  }
+  return write_file_atomically(path, content);
+}
+
+}  // namespace
+
+std::string feed_id(const std::string& feed_key) {
+  return short_hash(feed_key);
+}
+
+std::optional<ArticleEntry> read_article_entry(const fs::path& file) {
+  const std::optional<std::string> text = read_file(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  const std::optional<std::int64_t> captured =
+      captured_ms_of(line_at(*text, 0));
+  std::optional<std::string> title = link_text_of(line_at(*text, 1));
+  if (!captured || !title) {
+    return std::nullopt;
+  }
+  ArticleEntry entry;
+  entry.title_md = std::move(*title);
+  entry.published = published_of(line_at(*text, 4));
+  entry.captured_ms = *captured;
+  entry.digest = short_hash(article_content(*text));
+  return entry;
+}
+
+std::map<std::string, ArticleEntry> scan_articles(const fs::path& dir) {
+  std::map<std::string, ArticleEntry> articles;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string id = article_id_of(e.path());
+    if (id.empty()) {
+      continue;
+    }
+    if (std::optional<ArticleEntry> entry = read_article_entry(e.path())) {
+      articles.emplace(id, std::move(*entry));
+    }
+  }
+  return articles;
+}
+
+FeedState load_feed_state(const fs::path& dir) {
+  if (std::optional<FeedState> state = read_state_file(dir)) {
+    return std::move(*state);
+  }
+  FeedState state;
+  state.articles = scan_articles(dir);
+  return state;
+}
+
+Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
+  json articles = json::object();
+  for (const auto& [id, entry] : state.articles) {
+    articles[id] = entry_to_json(entry);
+  }
+  const json j = {{"key", state.key},
+                  {"title", state.title},
+                  {"link", state.link},
+                  {"etag", state.etag},
+                  {"last_modified", state.last_modified},
+                  {"next_fetch",
+                   state.next_fetch ? json(*state.next_fetch) : json(nullptr)},
+                  {"articles", std::move(articles)}};
+  return write_if_changed(dir / kStateFile, j.dump(1) + "\n");
+}
+
+std::string feed_index_header(const std::string& title,
+                              const std::string& link) {
+  return fmt::format("[{}]({})", escape_markdown_text(title), link);
+}
+
+std::string render_feed_index(
+    const std::string& header_line,
+    const std::map<std::string, ArticleEntry>& articles) {
+  std::vector<std::pair<const std::string*, const ArticleEntry*>> order;
+  order.reserve(articles.size());
+  for (const auto& [id, entry] : articles) {
+    order.emplace_back(&id, &entry);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) {
+                     return sort_time_ms(*a.second) > sort_time_ms(*b.second);
+                   });
+  std::string out = header_line + "\n------\n\n";
+  for (const auto& [id, entry] : order) {
+    const UnixTime day =
+        entry->published ? *entry->published : entry->captured_ms / 1000;
+    out += fmt::format("- {} [{}]({}.md)\n", format_day(day), entry->title_md,
+                       *id);
+  }
+  return out;
+}
+
+Result<void> write_feed_index(const fs::path& dir, const FeedState& state) {
+  return write_if_changed(
+      dir / kIndexFile,
+      render_feed_index(feed_index_header(state.title, state.link),
+                        state.articles));
+}
+
+Result<void> write_root_index(const fs::path& archive) {
+  std::vector<std::pair<std::string, std::string>> feeds;  // title_md, line
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(archive, ec)) {
+    const std::string id = e.path().filename().string();
+    const std::optional<std::string> index = read_file(e.path() / kIndexFile);
+    if (!is_hex16(id) || !index) {
+      continue;
+    }
+    const std::string title = link_text_of(line_at(*index, 0)).value_or(id);
+    std::size_t count = 0;
+    for (std::size_t pos = index->find("\n- "); pos != std::string::npos;
+         pos = index->find("\n- ", pos + 1)) {
+      ++count;
+    }
+    feeds.emplace_back(
+        title, fmt::format("- [{}]({}/index.md) ({} article{})\n", title, id,
+                           count, count == 1 ? "" : "s"));
+  }
+  std::sort(feeds.begin(), feeds.end());
+  std::string out = "Feeds\n------\n\n";
+  for (const auto& feed : feeds) {
+    out += feed.second;
+  }
+  return write_if_changed(archive / kIndexFile, out);
+}
+
+Result<int> rebuild_indexes(const fs::path& archive) {
+  std::error_code ec;
+  if (!fs::is_directory(archive, ec)) {
+    return fail("index", archive.string(), "no such archive directory");
+  }
+  int feeds = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(archive, ec)) {
+    if (!is_hex16(e.path().filename().string()) || !e.is_directory()) {
+      continue;
+    }
+    std::optional<FeedState> state = read_state_file(e.path());
+    std::string header = feed_header_from_index(e.path());
+    if (header.empty()) {
+      header = state ? feed_index_header(state->title, state->link)
+                     : fmt::format("[{}]()", e.path().filename().string());
+    }
+    const std::map<std::string, ArticleEntry> articles =
+        scan_articles(e.path());
+    if (auto written = write_if_changed(e.path() / kIndexFile,
+                                        render_feed_index(header, articles));
+        !written) {
+      return tl::unexpected(written.error());
+    }
+    ++feeds;
+  }
+  if (auto written = write_root_index(archive); !written) {
+    return tl::unexpected(written.error());
+  }
+  return feeds;
+}
+
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with(".tmp-")) {
+      continue;
+    }
+    const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      fs::remove(e.path(), ec);
+    }
+  }
+}
+
+}  // namespace feedmark

@@ -1,0 +1,89 @@
+#include "feedmark/extract.h"
+
+#include "feedmark/html.h"
+#include "feedmark/sha256.h"
+#include "feedmark/url.h"
+
+namespace feedmark {
+namespace {
+
+// SPEC "Image": media:content/media:group images by width, then
+// media:thumbnail, then an image enclosure, then itunes:image.
+const MediaImage* best_media_image(const Item& item) {
+  const MediaImage* best = nullptr;
+  for (const MediaImage& m : item.media) {
+    if (best == nullptr || m.kind < best->kind ||
+        (m.kind == best->kind && m.width > best->width)) {
+      best = &m;
+    }
+  }
+  return best;
+}
+
+const std::string& body_of(const Item& item) {
+  return item.content_html.empty() ? item.summary_html : item.content_html;
+}
+
+}  // namespace
+
+std::string item_key(const Item& item) {
+  if (!item.guid.empty()) {
+    return item.guid;
+  }
+  if (!item.link.empty()) {
+    return item.link;
+  }
+  if (item.published) {
+    return item.title + " " + format_iso8601(*item.published);
+  }
+  return item.title;
+}
+
+Article extract_article(const Item& item, const ExtractOptions& options) {
+  Article article;
+  article.id = short_hash(item_key(item));
+  article.title = item.title.empty() ? "(untitled)" : item.title;
+  article.link = item.link;
+  article.published = item.published ? item.published : item.updated;
+  const MediaImage* media = best_media_image(item);
+  SanitizeOptions sanitize{item.base,
+                           media ? SanitizeOptions::LeadImage::kIgnore
+                                 : SanitizeOptions::LeadImage::kTake,
+                           options.image_proxy};
+  SanitizedHtml body = sanitize_html(body_of(item), sanitize);
+  const std::string& image = media ? media->url : body.image_url;
+  if (!image.empty()) {
+    article.image = apply_image_proxy(options.image_proxy, image);
+    article.caption = media ? media->caption : std::move(body.image_caption);
+  }
+  article.body_html = std::move(body.html);
+  return article;
+}
+
+ItemView view_item(const Item& item) {
+  ItemView view;
+  view.id = short_hash(item_key(item));
+  const MediaImage* media = best_media_image(item);
+  const bool content_is_body = !item.content_html.empty();
+  const auto lead = [&](bool is_body) {
+    return !media && is_body ? SanitizeOptions::LeadImage::kFind
+                             : SanitizeOptions::LeadImage::kIgnore;
+  };
+  SanitizedHtml summary =
+      sanitize_html(item.summary_html, {item.base, lead(!content_is_body), {}});
+  SanitizedHtml content =
+      sanitize_html(item.content_html, {item.base, lead(content_is_body), {}});
+  view.summary_html = std::move(summary.html);
+  view.content_html = std::move(content.html);
+  if (media) {
+    view.image = media->url;
+    view.caption = media->caption;
+  } else {
+    SanitizedHtml& body = content_is_body ? content : summary;
+    view.image = std::move(body.image_url);
+    view.caption = std::move(body.image_caption);
+  }
+  return view;
+}
+
+}  // namespace feedmark

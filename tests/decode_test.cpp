@@ -1,0 +1,416 @@
+#include "feedmark/decode.h"
+
+#include <iconv.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using feedmark::canonical_charset;
+using feedmark::decode_response;
+using feedmark::Document;
+using feedmark::repair_utf8;
+using feedmark::Response;
+using namespace std::string_literals;
+
+constexpr const char* kUrl = "https://news.example.com/feed.xml";
+
+std::string read_fixture(const std::string& name) {
+  const std::string path = std::string(FEEDMARK_FIXTURES) + "/feeds/" + name;
+  std::ifstream in(path, std::ios::binary);
+  INFO(path);
+  REQUIRE(in.good());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Response response_with(std::string body, std::string content_type = "") {
+  Response response;
+  response.final_url = kUrl;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+Document decoded(std::string body, std::string content_type = "") {
+  auto result = decode_response(
+      response_with(std::move(body), std::move(content_type)), kUrl);
+  REQUIRE(result.has_value());
+  return std::move(*result);
+}
+
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string repaired(std::string text) {
+  repair_utf8(text);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("A valid UTF-8 body is moved into the document, not copied",
+          "[decode]") {
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<rss><channel><title>Café 日本 😀</title>" +
+      std::string(100000, 'x') + "</channel></rss>";
+  Response response = response_with(body, "application/rss+xml");
+  const char* before = response.body.data();
+
+  auto result = decode_response(std::move(response), kUrl);
+
+  REQUIRE(result.has_value());
+  CHECK(result->utf8 == body);
+  CHECK(result->utf8.data() == before);
+  CHECK(result->encoding == "utf-8");
+  CHECK(result->base_url == kUrl);
+}
+
+TEST_CASE("A UTF-8 BOM is stripped", "[decode]") {
+  const Document doc = decoded("\xEF\xBB\xBF<rss><title>Café</title></rss>");
+  CHECK(doc.utf8 == "<rss><title>Café</title></rss>");
+  CHECK(doc.encoding == "utf-8");
+}
+
+TEST_CASE("A doubled UTF-8 BOM is stripped entirely", "[decode]") {
+  const Document doc = decoded("\xEF\xBB\xBF\xEF\xBB\xBF<rss/>");
+  CHECK(doc.utf8 == "<rss/>");
+}
+
+TEST_CASE("A UTF-8 BOM wins over a gb2312 declaration", "[decode]") {
+  const Document doc =
+      decoded(read_fixture("rss20_utf8_bom_declared_gb2312.xml"));
+  CHECK(doc.encoding == "utf-8");
+  CHECK(doc.utf8.starts_with("<?xml version=\"1.0\" encoding=\"gb2312\"?>"));
+  CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
+}
+
+TEST_CASE("A GBK feed declared as gb2312 decodes characters GB2312 lacks",
+          "[decode]") {
+  const Document doc = decoded(read_fixture("rss20_gbk_declared_gb2312.xml"));
+  CHECK(doc.encoding == "gb18030");
+  CHECK(contains(doc.utf8, "<title>新闻频道</title>"));
+  CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
+  CHECK(contains(doc.utf8, "<description>陶喆演唱会</description>"));
+  CHECK_FALSE(contains(doc.utf8, "\xEF\xBF\xBD"));
+  // The declaration is left alone; the parser is told the buffer is UTF-8.
+  CHECK(doc.utf8.starts_with("<?xml version=\"1.0\" encoding=\"gb2312\"?>"));
+}
+
+TEST_CASE("A Big5 feed decodes HKSCS characters", "[decode]") {
+  const Document doc =
+      decoded(read_fixture("rss20_big5_hkscs_declared_big5.xml"));
+  CHECK(doc.encoding == "big5-hkscs");
+  CHECK(contains(doc.utf8, "<title>香港新聞</title>"));
+  // 哋 is 92 5D: its trail byte is an ASCII ']'.
+  CHECK(contains(doc.utf8, "<title>佢哋講嘅嘢</title>"));
+  CHECK(contains(doc.utf8, "<description>㗎嘛</description>"));
+  CHECK_FALSE(contains(doc.utf8, "\xEF\xBF\xBD"));
+}
+
+TEST_CASE(
+    "A Big5-HKSCS character that decodes to two code points survives "
+    "at the end of the input",
+    "[decode]") {
+  const Document doc = decoded("<a>\x88\x62", "text/xml; charset=big5");
+  CHECK(doc.utf8 == "<a>\xC3\x8A\xCC\x84");
+}
+
+TEST_CASE("An iso-8859-1 label decodes as windows-1252", "[decode]") {
+  const Document doc =
+      decoded(read_fixture("rss20_windows1252_declared_iso88591.xml"));
+  CHECK(doc.encoding == "windows-1252");
+  CHECK(contains(doc.utf8, "<title>Café</title>"));
+  CHECK(contains(doc.utf8, "<title>“Price” €5</title>"));
+  CHECK(contains(doc.utf8, "<description>Crème brûlée – €5</description>"));
+}
+
+TEST_CASE("The HTTP charset beats the XML declaration", "[decode]") {
+  SECTION("a right HTTP charset over a wrong declaration") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>caf\xE9 \x80</t>",
+                "text/xml; charset=\"ISO-8859-1\"");
+    CHECK(doc.encoding == "windows-1252");
+    CHECK(doc.utf8 ==
+          "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>café €</t>");
+  }
+  SECTION("a wrong HTTP charset over a right declaration") {
+    const Document doc = decoded(read_fixture("rss20_gbk_declared_gb2312.xml"),
+                                 "application/rss+xml; charset=utf-8");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8, "\xEF\xBF\xBD"));
+  }
+}
+
+TEST_CASE("Content-Type charset parameters are read in their common spellings",
+          "[decode]") {
+  const std::string content_type = GENERATE(
+      "text/xml;charset=gb2312", "text/xml; charset=\"GB2312\"",
+      "text/xml; Charset = 'gbk'", "application/xml; q=1; CHARSET=x-gbk ",
+      "text/xml; charset=\"gb2312");
+  INFO(content_type);
+  const Document doc = decoded("<t>\xE9\x46</t>", content_type);
+  CHECK(doc.encoding == "gb18030");
+  CHECK(doc.utf8 == "<t>镕</t>");
+}
+
+TEST_CASE("A declaration after leading whitespace is read", "[decode]") {
+  const Document doc =
+      decoded("\r\n  <?xml version='1.0' encoding = 'GBK' ?><t>\xE9\x46</t>");
+  CHECK(doc.encoding == "gb18030");
+  CHECK(contains(doc.utf8, "<t>镕</t>"));
+}
+
+TEST_CASE("UTF-16LE with a BOM is decoded", "[decode]") {
+  const Document doc = decoded(read_fixture("rss20_utf16le_bom.xml"));
+  CHECK(doc.encoding == "utf-16le");
+  CHECK(doc.utf8.starts_with("<?xml version=\"1.0\" encoding=\"utf-16\"?>"));
+  CHECK(contains(doc.utf8, "<title>日本語のニュース</title>"));
+  CHECK(contains(doc.utf8, "<description>Ελληνικά 😀</description>"));
+}
+
+TEST_CASE("UTF-16BE without a BOM is recognised by its declaration's layout",
+          "[decode]") {
+  const Document doc =
+      decoded(read_fixture("rss20_utf16be_nobom_declared_utf16.xml"));
+  CHECK(doc.encoding == "utf-16be");
+  CHECK(doc.utf8.starts_with("<?xml version=\"1.0\" encoding=\"utf-16\"?>"));
+  CHECK(contains(doc.utf8, "<title>Ünïcödé</title>"));
+  CHECK(contains(doc.utf8, "<description>Ελληνικά 😀</description>"));
+}
+
+TEST_CASE("An HTTP utf-16 charset takes its byte order from the body",
+          "[decode]") {
+  const Document doc =
+      decoded("\0<\0t\0>\0a\0<\0/\0t\0>"s, "text/xml; charset=utf-16");
+  CHECK(doc.encoding == "utf-16be");
+  CHECK(doc.utf8 == "<t>a</t>");
+}
+
+TEST_CASE("A utf-16 label on a single-byte document is ignored", "[decode]") {
+  SECTION("in the declaration") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"utf-16\"?><t>Café</t>");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8, "<t>Café</t>"));
+  }
+  SECTION("in the HTTP header, leaving the declaration to decide") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"gbk\"?><t>\xE9\x46</t>",
+                "text/xml; charset=utf-16");
+    CHECK(doc.encoding == "gb18030");
+    CHECK(contains(doc.utf8, "<t>镕</t>"));
+  }
+}
+
+TEST_CASE("An unpaired surrogate in UTF-16 becomes U+FFFD", "[decode]") {
+  const Document doc = decoded("\xFF\xFE<\0\x00\xD8t\0>\0"s);
+  CHECK(doc.utf8 == "<\xEF\xBF\xBDt>");
+}
+
+TEST_CASE("UTF-32 with a BOM is decoded", "[decode]") {
+  const Document doc = decoded("\xFF\xFE\0\0<\0\0\0\xE9\0\0\0>\0\0\0"s);
+  CHECK(doc.encoding == "utf-32le");
+  CHECK(doc.utf8 == "<é>");
+}
+
+TEST_CASE("Shift_JIS and EUC-KR decode with their Microsoft supersets",
+          "[decode]") {
+  const Document japanese =
+      decoded("<t>\x93\xFA\x96\x7B</t>", "text/xml; charset=Shift_JIS");
+  CHECK(japanese.encoding == "cp932");
+  CHECK(japanese.utf8 == "<t>日本</t>");
+  const Document korean =
+      decoded("<t>\xC7\xD1\xB1\xB9</t>", "text/xml; charset=euc-kr");
+  CHECK(korean.encoding == "cp949");
+  CHECK(korean.utf8 == "<t>한국</t>");
+}
+
+TEST_CASE("Invalid UTF-8 bytes become U+FFFD", "[decode]") {
+  const Document doc = decoded(
+      "<t>a\xFF"
+      "b\xC3</t>\xE6\x97");
+  CHECK(doc.encoding == "utf-8");
+  CHECK(doc.utf8 ==
+        "<t>a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD</t>\xEF\xBF\xBD");
+}
+
+TEST_CASE("repair_utf8 replaces each maximal invalid subpart with one U+FFFD",
+          "[decode]") {
+  const std::string fffd = "\xEF\xBF\xBD";
+  // Unicode 15, table 3-8.
+  CHECK(repaired("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64") ==
+        "a" + fffd + fffd + fffd + "b" + fffd + "c" + fffd + fffd + "d");
+  CHECK(repaired("\xC0\xAF") == fffd + fffd);             // overlong '/'
+  CHECK(repaired("\xE0\x80\xAF") == fffd + fffd + fffd);  // overlong
+  CHECK(repaired("\xED\xA0\x80") == fffd + fffd + fffd);  // surrogate
+  CHECK(repaired("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // >10FFFF
+  CHECK(repaired("\xF5\xBF") == fffd + fffd);
+  CHECK(repaired("x\x80y") == "x" + fffd + "y");       // stray continuation
+  CHECK(repaired("ok \xF0\x9F\x98") == "ok " + fffd);  // truncated at the end
+  CHECK(repaired("\xE6\x97<") == fffd + "<");          // truncated mid-text
+}
+
+TEST_CASE("repair_utf8 leaves valid text alone and says so", "[decode]") {
+  std::string text = "ASCII, é, 日本, 😀, \xF4\x8F\xBF\xBF, \xEF\xBF\xBD";
+  const std::string before = text;
+  CHECK_FALSE(repair_utf8(text));
+  CHECK(text == before);
+  std::string broken = "a\xFF";
+  CHECK(repair_utf8(broken));
+}
+
+TEST_CASE(
+    "A truncated multibyte sequence at the end of a GBK document "
+    "becomes U+FFFD",
+    "[decode]") {
+  SECTION("a two-byte sequence") {
+    const Document doc =
+        decoded("<t>\xE9\x46</t>\xE9", "text/xml; charset=gbk");
+    CHECK(doc.utf8 == "<t>镕</t>\xEF\xBF\xBD");
+  }
+  SECTION("a four-byte GB18030 sequence") {
+    const Document doc =
+        decoded("<t>\xE9\x46</t>\x81\x30\x81", "text/xml; charset=gb18030");
+    CHECK(doc.utf8 == "<t>镕</t>\xEF\xBF\xBD");
+  }
+}
+
+TEST_CASE(
+    "Invalid bytes inside a GBK document are replaced and decoding "
+    "goes on",
+    "[decode]") {
+  const Document doc =
+      decoded("<t>\xE9\x46\xFF\xE9\x46</t>", "text/xml; charset=gb2312");
+  CHECK(doc.utf8 == "<t>镕\xEF\xBF\xBD镕</t>");
+}
+
+TEST_CASE("An unknown label falls back to UTF-8", "[decode]") {
+  SECTION("in the declaration") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"x-klingon\"?><t>Café</t>");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8, "<t>Café</t>"));
+  }
+  SECTION("in the HTTP header, leaving the declaration to decide") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"gbk\"?><t>\xE9\x46</t>",
+                "text/xml; charset=none");
+    CHECK(doc.encoding == "gb18030");
+    CHECK(contains(doc.utf8, "<t>镕</t>"));
+  }
+  SECTION("in both") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"foo\"?><t>\xE9\x46</t>",
+                "text/xml; charset=bar");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8,
+                   "<t>\xEF\xBF\xBD"
+                   "F</t>"));
+  }
+}
+
+TEST_CASE("An empty body is an error naming the source", "[decode]") {
+  const std::string body =
+      GENERATE(""s, " \r\n\t "s, "\xEF\xBB\xBF"s, "\xEF\xBB\xBF\n"s,
+               "\xFF\xFE"s, "\xFE\xFF\0 \0\n"s);
+  const std::string content_type = GENERATE("", "text/xml; charset=gbk");
+  auto result =
+      decode_response(response_with(body, content_type), "feeds/empty.xml");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().stage == "decode");
+  CHECK(result.error().source == "feeds/empty.xml");
+  CHECK(result.error().message == "empty document");
+}
+
+TEST_CASE("canonical_charset maps WHATWG labels to iconv names", "[decode]") {
+  const auto [label, charset] = GENERATE(table<std::string, std::string>({
+      {"utf-8", "UTF-8"},
+      {" UTF8 ", "UTF-8"},
+      {"unicode-1-1-utf-8", "UTF-8"},
+      {"gb2312", "GB18030"},
+      {"GBK", "GB18030"},
+      {"gb_2312-80", "GB18030"},
+      {"chinese", "GB18030"},
+      {"csgb2312", "GB18030"},
+      {"iso-ir-58", "GB18030"},
+      {"x-gbk", "GB18030"},
+      {"gb18030", "GB18030"},
+      {"big5", "BIG5-HKSCS"},
+      {"Big5-HKSCS", "BIG5-HKSCS"},
+      {"cn-big5", "BIG5-HKSCS"},
+      {"csbig5", "BIG5-HKSCS"},
+      {"x-x-big5", "BIG5-HKSCS"},
+      {"latin1", "WINDOWS-1252"},
+      {"ISO-8859-1", "WINDOWS-1252"},
+      {"iso8859-1", "WINDOWS-1252"},
+      {"l1", "WINDOWS-1252"},
+      {"us-ascii", "WINDOWS-1252"},
+      {"ascii", "WINDOWS-1252"},
+      {"ansi_x3.4-1968", "WINDOWS-1252"},
+      {"cp1252", "WINDOWS-1252"},
+      {"windows-1252", "WINDOWS-1252"},
+      {"x-cp1252", "WINDOWS-1252"},
+      {"cp819", "WINDOWS-1252"},
+      {"ibm819", "WINDOWS-1252"},
+      {"shift_jis", "CP932"},
+      {"sjis", "CP932"},
+      {"ms_kanji", "CP932"},
+      {"x-sjis", "CP932"},
+      {"windows-31j", "CP932"},
+      {"csshiftjis", "CP932"},
+      {"euc-jp", "EUC-JP"},
+      {"iso-2022-jp", "ISO-2022-JP"},
+      {"euc-kr", "CP949"},
+      {"ks_c_5601-1987", "CP949"},
+      {"korean", "CP949"},
+      {"windows-949", "CP949"},
+      {"koi8-r", "KOI8-R"},
+      {"koi8-u", "KOI8-U"},
+      {"windows-1250", "WINDOWS-1250"},
+      {"cp1251", "WINDOWS-1251"},
+      {"windows-1258", "WINDOWS-1258"},
+      {"latin2", "ISO-8859-2"},
+      {"iso-8859-15", "ISO-8859-15"},
+      {"iso-8859-16", "ISO-8859-16"},
+      {"iso-8859-9", "WINDOWS-1254"},
+      {"tis-620", "WINDOWS-874"},
+      {"utf-16", "UTF-16LE"},
+      {"UTF-16LE", "UTF-16LE"},
+      {"utf-16be", "UTF-16BE"},
+      {"\tGb2312\n", "GB18030"},
+      {"", ""},
+      {"x-klingon", ""},
+      {"utf-7", ""},
+      {"gb 2312", ""},
+      {"iso-2022-kr", ""},
+  }));
+  INFO("label: \"" << label << "\"");
+  CHECK(canonical_charset(label) == charset);
+}
+
+TEST_CASE("Every charset canonical_charset names opens in iconv", "[decode]") {
+  const std::string label = GENERATE(
+      "utf-8", "gbk", "gb18030", "big5", "latin1", "shift_jis", "euc-jp",
+      "iso-2022-jp", "euc-kr", "koi8-r", "koi8-u", "ibm866", "macintosh",
+      "x-mac-cyrillic", "windows-874", "windows-1250", "windows-1251",
+      "windows-1253", "windows-1254", "windows-1255", "windows-1256",
+      "windows-1257", "windows-1258", "iso-8859-2", "iso-8859-3", "iso-8859-4",
+      "iso-8859-5", "iso-8859-6", "iso-8859-7", "iso-8859-8", "iso-8859-8-i",
+      "iso-8859-10", "iso-8859-13", "iso-8859-14", "iso-8859-15", "iso-8859-16",
+      "utf-16le", "utf-16be");
+  const std::string charset = canonical_charset(label);
+  INFO(label << " -> " << charset);
+  REQUIRE_FALSE(charset.empty());
+  const iconv_t handle = iconv_open("UTF-8", charset.c_str());
+  CHECK(handle != reinterpret_cast<iconv_t>(-1));
+  if (handle != reinterpret_cast<iconv_t>(-1)) {
+    iconv_close(handle);
+  }
+}

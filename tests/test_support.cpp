@@ -1,0 +1,249 @@
+#include "test_support.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace feedmark::test {
+namespace {
+
+std::atomic<int> failed_assertions{0};
+
+struct FailureCounter : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  bool assertionEnded(const Catch::AssertionStats& stats) override {
+    if (!stats.assertionResult.isOk()) {
+      ++failed_assertions;
+    }
+    return true;
+  }
+};
+
+[[noreturn]] void exec_feedmark(const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env) {
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  ::unsetenv("FEEDMARK_ARCHIVE");
+  for (const auto& [name, value] : env) {
+    ::setenv(name.c_str(), value.c_str(), 1);
+  }
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(FEEDMARK_BINARY));
+  for (const std::string& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  ::execv(FEEDMARK_BINARY, argv.data());
+  ::_exit(127);
+}
+
+int exit_status(int raw) {
+  if (WIFEXITED(raw)) {
+    return WEXITSTATUS(raw);
+  }
+  return 128 + WTERMSIG(raw);
+}
+
+// Feeds stdin and drains stdout and stderr together, so no pipe fills up.
+void pump(int in_fd, const std::string& input, int out_fd, int err_fd,
+          RunResult& result) {
+  std::size_t written = 0;
+  if (input.empty()) {
+    ::close(in_fd);
+    in_fd = -1;
+  }
+  char buffer[65536];
+  while (out_fd >= 0 || err_fd >= 0) {
+    pollfd fds[3] = {
+        {out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
+    ::poll(fds, 3, -1);
+    for (int i = 0; i < 2; ++i) {
+      int& fd = i == 0 ? out_fd : err_fd;
+      if (fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) {
+          ::close(fd);
+          fd = -1;
+        } else {
+          (i == 0 ? result.out : result.err)
+              .append(buffer, static_cast<std::size_t>(n));
+        }
+      }
+    }
+    if (in_fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      const ssize_t n =
+          ::write(in_fd, input.data() + written, input.size() - written);
+      written += n > 0 ? static_cast<std::size_t>(n) : input.size();
+      if (written >= input.size()) {
+        ::close(in_fd);
+        in_fd = -1;
+      }
+    }
+  }
+  if (in_fd >= 0) {
+    ::close(in_fd);
+  }
+}
+
+}  // namespace
+
+CATCH_REGISTER_LISTENER(FailureCounter)
+
+TempDir::TempDir() : failures_at_start_(failed_assertions.load()) {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "feedmark-test-XXXXXX")
+          .string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  if (failed_assertions.load() != failures_at_start_) {
+    std::cerr << "kept for inspection: " << path_ << "\n";
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path fixture(const std::string& name) {
+  return std::filesystem::path(FEEDMARK_FIXTURES) / name;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+RunResult run_feedmark(const std::vector<std::string>& args,
+                       const std::string& input,
+                       const std::map<std::string, std::string>& env) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+      ::pipe2(err, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    exec_feedmark(args, env);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  RunResult result;
+  pump(in[1], input, out[0], err[0], result);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  result.status = exit_status(raw);
+  return result;
+}
+
+int spawn_feedmark(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    exec_feedmark(args, env);
+  }
+  return pid;
+}
+
+std::vector<std::string> markdown_files(const std::filesystem::path& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.path().extension() == ".md") {
+      files.push_back(std::filesystem::relative(e.path(), dir).string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace feedmark::test
+
+#include <cmark-gfm.h>
+
+namespace feedmark::test {
+namespace {
+
+std::string unescape_html(std::string s) {
+  static const std::pair<std::string_view, std::string_view> kEntities[] = {
+      {"&lt;", "<"},
+      {"&gt;", ">"},
+      {"&quot;", "\""},
+      {"&#39;", "'"},
+      {"&amp;", "&"}};
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    bool replaced = false;
+    for (const auto& [entity, text] : kEntities) {
+      if (std::string_view(s).substr(i).starts_with(entity)) {
+        out += text;
+        i += entity.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out += s[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_commonmark(const std::string& markdown) {
+  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(),
+                                      CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE);
+  std::string out(html);
+  std::free(html);
+  return out;
+}
+
+RenderedLink first_rendered_link(const std::string& markdown) {
+  const std::string html = render_commonmark(markdown);
+  const auto open = html.find("<a href=\"");
+  if (open == std::string::npos) {
+    return {};
+  }
+  const auto href_end = html.find('"', open + 9);
+  const auto text_start = html.find('>', href_end) + 1;
+  const auto text_end = html.find("</a>", text_start);
+  return {unescape_html(html.substr(text_start, text_end - text_start)),
+          unescape_html(html.substr(open + 9, href_end - open - 9))};
+}
+
+}  // namespace feedmark::test

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace feedmark::test {
+
+/// A fresh directory for one test; removed afterwards unless the test failed
+/// (then its path is printed, to look at).
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const {
+    return path_ / name;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int failures_at_start_;
+};
+
+/// The path of a file under fixtures/.
+std::filesystem::path fixture(const std::string& name);
+
+std::string read_text(const std::filesystem::path& path);
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+struct RunResult {
+  int status = -1;  ///< exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+/// Runs the built feedmark binary with `args`, `input` on stdin, and the
+/// extra environment variables `env` (SOURCE_DATE_EPOCH is unset unless
+/// given).
+RunResult run_feedmark(const std::vector<std::string>& args,
+                       const std::string& input = {},
+                       const std::map<std::string, std::string>& env = {});
+
+/// Starts feedmark in the background with stdout and stderr discarded;
+/// returns its pid.
+int spawn_feedmark(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env = {});
+
+/// Every *.md file under `dir`, relative to it, sorted.
+std::vector<std::string> markdown_files(const std::filesystem::path& dir);
+
+/// Lines of `text` (without their newlines).
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace feedmark::test
+
+namespace feedmark::test {
+
+/// The text and href of the first link cmark-gfm renders from `markdown`,
+/// HTML entities in the text decoded.
+struct RenderedLink {
+  std::string text;
+  std::string href;
+};
+RenderedLink first_rendered_link(const std::string& markdown);
+
+/// cmark-gfm's HTML for `markdown`, raw HTML kept.
+std::string render_commonmark(const std::string& markdown);
+
+}  // namespace feedmark::test
