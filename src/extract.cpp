@@ -27,8 +27,10 @@ const std::string& body_of(const Item& item) {
 }  // namespace
 
 std::string item_key(const Item& item) {
-  if (!item.guid.empty()) {
-    return item.guid;
+  const auto first = item.guid.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos) {
+    return item.guid.substr(first,
+                            item.guid.find_last_not_of(" \t\r\n") - first + 1);
   }
   if (!item.link.empty()) {
     return item.link;

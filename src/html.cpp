@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "feedmark/arena.h"
 #include "feedmark/url.h"
@@ -294,25 +295,53 @@ std::string_view image_source(const GumboNode* img) {
   return attribute(img, "src");
 }
 
+struct SrcsetCandidate {
+  std::string_view url;
+  std::string_view descriptor;  ///< "480w", "2x", or empty
+};
+
+// HTML §4.8.4.3: candidates are "URL [descriptor]" separated by commas; a
+// URL may itself hold commas ("a.jpg?w=1,2 2x"), so only a comma after
+// whitespace or at a URL's end separates.
+std::vector<SrcsetCandidate> split_srcset(std::string_view srcset) {
+  constexpr std::string_view kSpace = " \t\n\r\f";
+  std::vector<SrcsetCandidate> candidates;
+  std::size_t i = 0;
+  while (i < srcset.size()) {
+    i = std::min(srcset.find_first_not_of(" \t\n\r\f,", i), srcset.size());
+    const std::size_t url_end =
+        std::min(srcset.find_first_of(kSpace, i), srcset.size());
+    std::string_view url = srcset.substr(i, url_end - i);
+    std::string_view descriptor;
+    i = url_end;
+    if (url.ends_with(',')) {
+      url.remove_suffix(url.size() - url.find_last_not_of(',') - 1);
+    } else {
+      const std::size_t end = std::min(srcset.find(',', i), srcset.size());
+      descriptor = srcset.substr(i, end - i);
+      const auto d0 = descriptor.find_first_not_of(kSpace);
+      descriptor = d0 == std::string_view::npos
+                       ? std::string_view()
+                       : descriptor.substr(
+                             d0, descriptor.find_last_not_of(kSpace) - d0 + 1);
+      i = end;
+    }
+    if (!url.empty()) {
+      candidates.push_back({url, descriptor});
+    }
+  }
+  return candidates;
+}
+
 // "a.jpg 480w, b.jpg 1080w" -> the candidate with the largest descriptor.
 std::string_view largest_srcset_candidate(std::string_view srcset) {
   std::string_view best;
   double best_size = -1;
-  while (!srcset.empty()) {
-    const auto comma = srcset.find(", ");
-    std::string_view candidate = srcset.substr(0, comma);
-    srcset.remove_prefix(comma == std::string_view::npos ? srcset.size()
-                                                         : comma + 2);
-    candidate.remove_prefix(
-        std::min(candidate.find_first_not_of(" \t\n"), candidate.size()));
-    const auto space = candidate.find_first_of(" \t\n");
-    const std::string_view url = candidate.substr(0, space);
-    double size = 1;
-    if (space != std::string_view::npos) {
-      size = std::atof(std::string(candidate.substr(space + 1)).c_str());
-    }
-    if (!url.empty() && size > best_size) {
-      best = url;
+  for (const SrcsetCandidate& c : split_srcset(srcset)) {
+    const double size =
+        c.descriptor.empty() ? 1 : std::atof(std::string(c.descriptor).c_str());
+    if (size > best_size) {
+      best = c.url;
       best_size = size;
     }
   }
@@ -710,15 +739,8 @@ std::string Writer::resolve(std::string_view url, bool image) const {
 
 std::string Writer::resolve_srcset(std::string_view srcset, bool image) const {
   std::string out;
-  while (!srcset.empty()) {
-    const auto comma = srcset.find(", ");
-    std::string_view candidate = srcset.substr(0, comma);
-    srcset.remove_prefix(comma == std::string_view::npos ? srcset.size()
-                                                         : comma + 2);
-    candidate.remove_prefix(
-        std::min(candidate.find_first_not_of(" \t\n"), candidate.size()));
-    const auto space = candidate.find_first_of(" \t\n");
-    const std::string url = resolve(candidate.substr(0, space), image);
+  for (const SrcsetCandidate& c : split_srcset(srcset)) {
+    const std::string url = resolve(c.url, image);
     if (url.empty()) {
       continue;
     }
@@ -726,9 +748,9 @@ std::string Writer::resolve_srcset(std::string_view srcset, bool image) const {
       out += ", ";
     }
     out += url;
-    if (space != std::string_view::npos) {
+    if (!c.descriptor.empty()) {
       out += ' ';
-      out += collapse_whitespace(candidate.substr(space));
+      out += collapse_whitespace(c.descriptor);
     }
   }
   return out;

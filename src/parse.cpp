@@ -30,10 +30,7 @@ class Names {
  public:
   Names(xml_node root, std::string_view own_namespace) {
     own_ = own_namespace;
-    collect(root);
-    for (xml_node n : root.children()) {
-      collect(n);
-    }
+    collect_all(root);
   }
 
   /// The canonical name of an element ("media:content", "title").
@@ -54,13 +51,34 @@ class Names {
   }
 
  private:
-  void collect(xml_node node) {
-    for (pugi::xml_attribute a : node.attributes()) {
-      const std::string_view name = a.name();
-      if (name.starts_with("xmlns:")) {
-        canonical_[std::string(name.substr(6))] = canonical_prefix(a.value());
+  // Declarations may sit on any element (<item xmlns:media="...">); the
+  // first binding of a prefix wins.
+  void collect_all(xml_node root) {
+    for (xml_node node = root; node;) {
+      for (pugi::xml_attribute a : node.attributes()) {
+        const std::string_view name = a.name();
+        if (name.starts_with("xmlns:")) {
+          canonical_.try_emplace(std::string(name.substr(6)),
+                                 canonical_prefix(a.value()));
+        }
+      }
+      node = next_element(node, root);
+    }
+  }
+
+  static xml_node next_element(xml_node node, xml_node root) {
+    if (xml_node c = node.find_child(
+            [](xml_node n) { return n.type() == pugi::node_element; })) {
+      return c;
+    }
+    for (; node && node != root; node = node.parent()) {
+      for (xml_node s = node.next_sibling(); s; s = s.next_sibling()) {
+        if (s.type() == pugi::node_element) {
+          return s;
+        }
       }
     }
+    return {};
   }
 
   std::string canonical_prefix(std::string_view uri) const {
@@ -172,18 +190,74 @@ std::string html_from_text(std::string_view text) {
   return out;
 }
 
+std::string_view local_name(std::string_view name) {
+  const auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+bool is_void_element(std::string_view name) {
+  for (std::string_view v :
+       {"br", "img", "hr", "input", "col", "source", "wbr", "area", "track",
+        "embed", "meta", "link", "param", "base"}) {
+    if (name == v) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// XHTML content as HTML: <xhtml:b> becomes <b>, so the HTML parser after
+// us sees ordinary elements; namespace declarations are dropped.
+void append_xhtml(std::string& out, xml_node node) {
+  if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
+    append_html_escaped(out, node.value());
+    return;
+  }
+  if (node.type() != pugi::node_element) {
+    return;
+  }
+  const std::string_view name = local_name(node.name());
+  out += '<';
+  out += name;
+  for (pugi::xml_attribute a : node.attributes()) {
+    const std::string_view attr = a.name();
+    if (attr != "xmlns" && !attr.starts_with("xmlns:")) {
+      out += ' ';
+      out += attr;
+      out += "=\"";
+      append_html_escaped(out, a.value(), true);
+      out += '"';
+    }
+  }
+  if (is_void_element(name)) {
+    out += " />";
+    return;
+  }
+  out += '>';
+  for (xml_node c : node.children()) {
+    append_xhtml(out, c);
+  }
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+std::string xhtml_inner(xml_node node) {
+  std::string out;
+  for (xml_node c : node.children()) {
+    append_xhtml(out, c);
+  }
+  return out;
+}
+
 /// An Atom text construct as HTML (type text, html or xhtml).
 std::string atom_html(xml_node node) {
   const std::string_view type = node.attribute("type").value();
   if (type == "xhtml" || type == "application/xhtml+xml") {
-    std::string out;
     xml_node div = node.find_child(
         [](xml_node n) { return n.type() == pugi::node_element; });
-    for (xml_node n : (div ? div : node).children()) {
-      StringWriter writer(out);
-      n.print(writer, "", pugi::format_raw);
-    }
-    return out;
+    const bool wrapper = div && local_name(div.name()) == "div";
+    return xhtml_inner(wrapper ? div : node);
   }
   // Atom 0.3 used MIME types ("text/html"); anything but text is markup.
   if (!type.empty() && type != "text" && type != "text/plain") {
@@ -215,12 +289,16 @@ std::optional<UnixTime> first_date(
 
 // ---------------------------------------------------------------- URLs
 
-std::string base_of(xml_node node, const std::string& inherited) {
+/// The xml:base in effect at `node`: its own, resolved, else `inherited`.
+/// Empty when no element up to here set one.
+std::string base_of(const Context& cx, xml_node node,
+                    const std::string& inherited) {
   const char* base = node.attribute("xml:base").value();
   if (*base == '\0') {
     return inherited;
   }
-  std::string resolved = resolve_url(inherited, base);
+  std::string resolved = resolve_url(
+      inherited.empty() ? cx.document_url : std::string_view(inherited), base);
   return resolved.empty() ? inherited : resolved;
 }
 
@@ -376,7 +454,7 @@ std::string rss_item_link(const Context& cx, xml_node entry) {
 Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
                     const std::string& feed_base) {
   Item item;
-  const std::string base = base_of(entry, feed_base);
+  const std::string base = base_of(cx, entry, feed_base);
   item.guid = first_nonempty(
       {child_text(cx, entry, "guid"), child_text(cx, entry, "dc:identifier")});
   item.title = plain_text(inner_text(child(cx, entry, "title")));
@@ -399,18 +477,18 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
   if (!content) {
     content = child(cx, entry, "xhtml:body");
   }
-  item.content_html = inner_text(content);
+  item.content_html = cx.names.of(content) == "xhtml:body"
+                          ? xhtml_inner(content)
+                          : inner_text(content);
+  item.base = first_nonempty({content ? base_of(cx, content, base) : base,
+                              item.link, feed.link, cx.document_url});
   for_each_child(cx, entry, "enclosure", [&](xml_node n) {
-    std::string url = resolve_url(base.empty() ? feed.link : base,
-                                  n.attribute("url").value());
+    std::string url = resolve_url(item.base, n.attribute("url").value());
     if (!url.empty()) {
       item.enclosures.push_back({std::move(url), n.attribute("type").value(),
                                  parse_length(n.attribute("length").value())});
     }
   });
-  const std::string content_base = content ? base_of(content, base) : base;
-  item.base = first_nonempty({content_base != feed_base ? content_base : "",
-                              item.link, feed.link, cx.document_url});
   collect_media(cx, entry, item.base, item);
   return item;
 }
@@ -446,11 +524,17 @@ void parse_rss_channel(const Context& cx, xml_node channel,
 }
 
 void parse_rss(const Context& cx, xml_node root, Feed& feed) {
-  const std::string root_base = base_of(root, std::string(cx.document_url));
+  const std::string root_base = base_of(cx, root, {});
   xml_node channel = child(cx, root, "channel");
-  const std::string base = channel ? base_of(channel, root_base) : root_base;
+  const std::string base =
+      channel ? base_of(cx, channel, root_base) : root_base;
   if (channel) {
     parse_rss_channel(cx, channel, base, feed);
+  }
+  // RSS 0.90 and 1.0 put <image><url> beside the channel.
+  if (xml_node image = child(cx, root, "image"); image && feed.image.empty()) {
+    feed.image = resolve_url(first_nonempty({base, feed.link}),
+                             child_text(cx, image, "url"));
   }
   // RSS 2.0 puts items in the channel, RSS 1.0 and 0.90 beside it.
   for (xml_node parent : {channel, root}) {
@@ -472,7 +556,7 @@ std::string atom_link(const Context& cx, xml_node parent, std::string_view rel,
     }
     const std::string_view r = n.attribute("rel").value();
     if (r == rel || (r.empty() && rel == "alternate")) {
-      return resolve_url(base_of(n, base), n.attribute("href").value());
+      return resolve_url(base_of(cx, n, base), n.attribute("href").value());
     }
   }
   return {};
@@ -495,7 +579,7 @@ std::string atom_author(const Context& cx, xml_node entry) {
 Item parse_atom_entry(const Context& cx, xml_node entry, const Feed& feed,
                       const std::string& feed_base) {
   Item item;
-  const std::string base = base_of(entry, feed_base);
+  const std::string base = base_of(cx, entry, feed_base);
   item.guid = std::string(trim(inner_text(child(cx, entry, "id"))));
   if (xml_node title = child(cx, entry, "title")) {
     item.title = atom_plain(title);
@@ -523,8 +607,11 @@ Item parse_atom_entry(const Context& cx, xml_node entry, const Feed& feed,
   }
   for_each_child(cx, entry, "link", [&](xml_node n) {
     if (std::string_view(n.attribute("rel").value()) == "enclosure") {
-      std::string url =
-          resolve_url(base_of(n, base), n.attribute("href").value());
+      std::string url = resolve_url(
+          base_of(
+              cx, n,
+              first_nonempty({base, item.link, feed.link, cx.document_url})),
+          n.attribute("href").value());
       if (!url.empty()) {
         item.enclosures.push_back(
             {std::move(url), n.attribute("type").value(),
@@ -532,15 +619,15 @@ Item parse_atom_entry(const Context& cx, xml_node entry, const Feed& feed,
       }
     }
   });
-  const std::string content_base = content ? base_of(content, base) : base;
-  item.base = first_nonempty({content_base != feed_base ? content_base : "",
+  item.base = first_nonempty({content ? base_of(cx, content, base) : base,
                               item.link, feed.link, cx.document_url});
   collect_media(cx, entry, item.base, item);
   return item;
 }
 
 void parse_atom(const Context& cx, xml_node root, Feed& feed) {
-  const std::string base = base_of(root, std::string(cx.document_url));
+  const std::string xml_base = base_of(cx, root, {});
+  const std::string base = first_nonempty({xml_base, cx.document_url});
   if (xml_node title = child(cx, root, "title")) {
     feed.title = atom_plain(title);
   }
@@ -557,16 +644,11 @@ void parse_atom(const Context& cx, xml_node root, Feed& feed) {
       resolve_url(base, first_nonempty({child_text(cx, root, "logo"),
                                         child_text(cx, root, "icon")}));
   for_each_child(cx, root, "entry", [&](xml_node n) {
-    feed.items.push_back(parse_atom_entry(cx, n, feed, base));
+    feed.items.push_back(parse_atom_entry(cx, n, feed, xml_base));
   });
 }
 
 // ---------------------------------------------------------------- detection
-
-std::string_view local_name(std::string_view name) {
-  const auto colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
 
 std::string_view namespace_of(xml_node node) {
   const std::string_view name = node.name();
@@ -585,8 +667,7 @@ std::optional<Format> detect_format(xml_node root) {
     return version.starts_with("0.9") ? Format::kRss09x : Format::kRss20;
   }
   if (local == "RDF") {
-    return ns == kRss090 || root.child("channel").find_child_by_attribute(
-                                "xmlns", kRss090.data())
+    return std::string_view(root.attribute("xmlns").value()) == kRss090
                ? Format::kRss09x
                : Format::kRss10;
   }
@@ -625,6 +706,11 @@ std::string describe_non_feed(std::string_view text) {
   if (text[first] == '{' || text[first] == '[') {
     return "not a feed: JSON, not XML";
   }
+  std::string head(text.substr(first, 15));
+  std::transform(head.begin(), head.end(), head.begin(), ::tolower);
+  if (head.starts_with("<!doctype html") || head.starts_with("<html")) {
+    return "not a feed: an HTML page";
+  }
   return {};
 }
 
@@ -654,7 +740,7 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
   pugi::xml_document xml;
   const pugi::xml_parse_result parsed = xml.load_buffer_inplace(
       document.utf8.data(), document.utf8.size(),
-      pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
+      pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
   if (!parsed) {
     return fail("parse", source,
                 fmt::format("not well-formed XML at byte {}: {}", parsed.offset,

@@ -21,9 +21,10 @@ struct CurlString {
   ~CurlString() { curl_free(text); }
 };
 
-std::string get_part(CURLU* url, CURLUPart part) {
+std::string get_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
   CurlString s;
-  if (curl_url_get(url, part, &s.text, 0) != CURLUE_OK || s.text == nullptr) {
+  if (curl_url_get(url, part, &s.text, flags) != CURLUE_OK ||
+      s.text == nullptr) {
     return {};
   }
   return s.text;
@@ -32,36 +33,78 @@ std::string get_part(CURLU* url, CURLUPart part) {
 bool iequals_prefix(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char a, char b) { return std::tolower(a) == b; });
+                    [](char p, char t) { return std::tolower(t) == p; });
 }
 
 // Feeds put raw spaces, tabs and line breaks inside href values
 // ("/a b.html", "\n  https://x/\n"); browsers strip the ends and drop the
 // tabs and newlines inside, so do the same before curl sees them.
 std::string clean_reference(std::string_view reference) {
+  const auto first = reference.find_first_not_of(" \t\r\n\f");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  reference = reference.substr(
+      first, reference.find_last_not_of(" \t\r\n\f") - first + 1);
   std::string out;
   out.reserve(reference.size());
   for (char c : reference) {
-    if (c != '\t' && c != '\n' && c != '\r') {
+    if (c == ' ') {
+      out += "%20";  // curl would write "+" in a query, which means "+" to many
+                     // servers
+    } else if (c != '\t' && c != '\n' && c != '\r') {
       out += c;
     }
   }
-  const auto first = out.find_first_not_of(' ');
-  if (first == std::string::npos) {
-    return {};
-  }
-  return out.substr(first, out.find_last_not_of(' ') - first + 1);
+  return out;
 }
 
-// Characters curl leaves alone but that would end or break a Markdown link
-// destination, or an HTML attribute: "https://x/wiki/Foo_(bar)".
-std::string escape_markdown_unsafe(std::string url) {
+// "&amp;" or "&#169;" in a URL (a feed escaped it twice) would be decoded
+// by a Markdown renderer; "&b=2" would not.
+bool starts_entity(std::string_view rest) {
+  std::size_t n = 1;
+  while (n < rest.size() && n < 33 &&
+         (std::isalnum(static_cast<unsigned char>(rest[n])) ||
+          (n == 1 && rest[n] == '#'))) {
+    ++n;
+  }
+  return n > 1 && n < rest.size() && rest[n] == ';';
+}
+
+// Characters curl leaves alone but that a Markdown link destination or an
+// HTML attribute would change or end at: "https://x/wiki/Foo_(bar)",
+// "https://x/[a]/{b}|c".
+bool needs_percent_encoding(std::string_view url, std::size_t i) {
+  const unsigned char c = static_cast<unsigned char>(url[i]);
+  switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '"':
+    case '\\':
+    case '`':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '|':
+    case '^':
+      return true;
+    case '&':
+      return starts_entity(url.substr(i));
+    default:
+      return c <= 0x20 || c >= 0x7f;
+  }
+}
+
+std::string escape_markdown_unsafe(std::string_view url) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(url.size());
-  for (unsigned char c : url) {
-    if (c == '(' || c == ')' || c == '<' || c == '>' || c == '"' || c == '\\' ||
-        c == '`' || c <= 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(url[i]);
+    if (needs_percent_encoding(url, i)) {
       out += '%';
       out += kHex[c >> 4];
       out += kHex[c & 0xf];
@@ -70,6 +113,20 @@ std::string escape_markdown_unsafe(std::string url) {
     }
   }
   return out;
+}
+
+// curl 7.88 resolves "#note" against ".../story.html" to ".../#note"; a
+// fragment-only reference keeps the base's path and query (RFC 3986 §5.2.2).
+bool set_reference(CURLU* url, const std::string& ref) {
+  if (ref.empty()) {
+    return true;
+  }
+  if (ref.front() == '#') {
+    return curl_url_set(url, CURLUPART_FRAGMENT, ref.c_str() + 1,
+                        CURLU_URLENCODE) == CURLUE_OK;
+  }
+  return curl_url_set(url, CURLUPART_URL, ref.c_str(), kParseFlags) ==
+         CURLUE_OK;
 }
 
 void lowercase_host(CURLU* url) {
@@ -109,12 +166,14 @@ UrlResolver::~UrlResolver() {
 std::string UrlResolver::resolve(std::string_view reference,
                                  bool allow_any_scheme) const {
   const std::string ref = clean_reference(reference);
-  if (ref.empty() && base_ == nullptr) {
-    return {};
+  if (ref.empty()) {
+    return {};  // an empty href names no resource here, not the base itself
+  }
+  if (allow_any_scheme && iequals_prefix(ref, "mailto:")) {
+    return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
   }
   UrlHandle url(base_ ? curl_url_dup(static_cast<CURLU*>(base_)) : curl_url());
-  if (!ref.empty() && curl_url_set(url.get(), CURLUPART_URL, ref.c_str(),
-                                   kParseFlags) != CURLUE_OK) {
+  if (!set_reference(url.get(), ref)) {
     return {};
   }
   const std::string scheme = get_part(url.get(), CURLUPART_SCHEME);
@@ -125,7 +184,11 @@ std::string UrlResolver::resolve(std::string_view reference,
   if (http) {
     lowercase_host(url.get());
   }
-  return escape_markdown_unsafe(get_part(url.get(), CURLUPART_URL));
+  // An international host name becomes punycode ("例え.jp" ->
+  // "xn--r8jz45g.jp").
+  std::string text = get_part(url.get(), CURLUPART_URL, CURLU_PUNYCODE);
+  return escape_markdown_unsafe(
+      text.empty() ? get_part(url.get(), CURLUPART_URL) : text);
 }
 
 std::string resolve_url(std::string_view base, std::string_view reference,

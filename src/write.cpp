@@ -124,13 +124,14 @@ std::string escape_markdown_text(std::string_view text) {
 }
 
 std::string render_article(const Article& article, std::int64_t captured_ms) {
-  std::string header = render_header(article);
-  const bool wrap = header.empty() && !article.body_html.empty() &&
-                    !starts_html_block(article.body_html);
-  return fmt::format("<!--{}-->\n[{}]({})\n------\n\n{}{}{}{}\n", captured_ms,
-                     escape_markdown_text(article.title), article.link, header,
-                     wrap ? "<div>" : "", article.body_html,
-                     wrap ? "</div>" : "");
+  std::string line = render_header(article);
+  line += article.body_html;
+  // The last line must be one HTML block for Markdown to leave it alone; a
+  // line starting "<img" or with text would be read as Markdown.
+  const bool wrap = !line.empty() && !starts_html_block(line);
+  return fmt::format("<!--{}-->\n[{}]({})\n------\n\n{}{}{}\n", captured_ms,
+                     escape_markdown_text(article.title), article.link,
+                     wrap ? "<div>" : "", line, wrap ? "</div>" : "");
 }
 
 std::string_view article_content(std::string_view rendered) {

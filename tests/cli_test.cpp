@@ -134,7 +134,7 @@ TEST_CASE("Every written article renders as a link to its item",
   const auto first = nlohmann::json::parse(lines_of(run.out)[0]);
   CHECK(first["title"] == "[x] *y* _z_ `code` a < b &amp; AT&T ~~s~~ \\");
   CHECK(first["link"] ==
-        "https://example.com/a%20b/%e4%b8%ad%e6%96%87%20%281%29.html?q=a+b");
+        "https://example.com/a%20b/%e4%b8%ad%e6%96%87%20%281%29.html?q=a%20b");
 }
 
 TEST_CASE("A second run over the same feed prints nothing and touches nothing",

@@ -1,0 +1,306 @@
+// Item -> Article: the item key and id, the body, the lead image and its
+// caption (SPEC "Archive layout" and "Extraction rules"), on Items built by
+// hand.
+#include "feedmark/extract.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace {
+
+using Catch::Contains;
+using feedmark::Article;
+using feedmark::extract_article;
+using feedmark::ExtractOptions;
+using feedmark::Item;
+using feedmark::item_key;
+using feedmark::ItemView;
+using feedmark::MediaImage;
+using feedmark::view_item;
+
+constexpr feedmark::UnixTime kMar30 = 1648662357;  // 2022-03-30T17:45:57Z
+constexpr feedmark::UnixTime kMar31 = 1648748757;  // 2022-03-31T17:45:57Z
+const std::string kProxy = "https://images.weserv.nl?url={url_noscheme}";
+
+Item news_item() {
+  Item item;
+  item.guid = "voa-6507885";
+  item.title = "Headline";
+  item.link = "https://www.voanews.com/a/story/6507885.html";
+  item.base = item.link;
+  return item;
+}
+
+MediaImage media(MediaImage::Kind kind, std::string url, int width,
+                 std::string caption = {}) {
+  MediaImage m;
+  m.kind = kind;
+  m.url = std::move(url);
+  m.width = width;
+  m.caption = std::move(caption);
+  return m;
+}
+
+Article extracted(const Item& item, const std::string& proxy = {}) {
+  ExtractOptions options;
+  options.image_proxy = proxy;
+  return extract_article(item, options);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- key and id
+
+TEST_CASE("The item key is the guid, else the link, else title and date",
+          "[extract]") {
+  Item item = news_item();
+  SECTION("guid") {
+    CHECK(item_key(item) == "voa-6507885");
+  }
+  SECTION("guid, trimmed") {
+    item.guid = " \n voa-6507885\t\n";
+    CHECK(item_key(item) == "voa-6507885");
+  }
+  SECTION("a blank guid is no guid") {
+    item.guid = "  \n ";
+    CHECK(item_key(item) == "https://www.voanews.com/a/story/6507885.html");
+  }
+  SECTION("link when there is no guid") {
+    item.guid.clear();
+    CHECK(item_key(item) == "https://www.voanews.com/a/story/6507885.html");
+  }
+  // How title and date are joined is not fixed by the SPEC: this is what
+  // the implementation does (title, a space, the ISO 8601 date).
+  SECTION("title and published date when there is neither") {
+    item.guid.clear();
+    item.link.clear();
+    item.published = kMar30;
+    CHECK(item_key(item) == "Headline 2022-03-30T17:45:57Z");
+    item.published = kMar31;
+    CHECK(item_key(item) == "Headline 2022-03-31T17:45:57Z");
+  }
+  SECTION("title alone when there is no date either") {
+    item.guid.clear();
+    item.link.clear();
+    CHECK(item_key(item) == "Headline");
+  }
+}
+
+TEST_CASE("The article id is the first 16 hex digits of SHA-256 of the key",
+          "[extract]") {
+  Item item = news_item();
+  SECTION("from the guid") {
+    // printf %s "voa-6507885" | sha256sum
+    CHECK(extracted(item).id == "f5d2215372e8f44f");
+  }
+  SECTION("from the link") {
+    item.guid.clear();
+    item.link = "https://www.example.com/news/story-1.html";
+    // printf %s "https://www.example.com/news/story-1.html" | sha256sum
+    CHECK(extracted(item).id == "1f479ee5b25f048d");
+  }
+  SECTION("the same in the parse view") {
+    CHECK(view_item(item).id == "f5d2215372e8f44f");
+  }
+}
+
+// ------------------------------------------------------------- fields
+
+TEST_CASE("Title and link are the item's", "[extract]") {
+  const Article article = extracted(news_item());
+  CHECK(article.title == "Headline");
+  CHECK(article.link == "https://www.voanews.com/a/story/6507885.html");
+}
+
+TEST_CASE("The published date falls back to the updated date", "[extract]") {
+  Item item = news_item();
+  SECTION("published wins") {
+    item.published = kMar30;
+    item.updated = kMar31;
+    CHECK(extracted(item).published == kMar30);
+  }
+  SECTION("updated when there is no published date") {
+    item.updated = kMar31;
+    CHECK(extracted(item).published == kMar31);
+  }
+  SECTION("nothing when there is neither") {
+    CHECK_FALSE(extracted(item).published.has_value());
+  }
+}
+
+TEST_CASE("The body is the content, else the summary, sanitized", "[extract]") {
+  Item item = news_item();
+  item.summary_html = "<p>Summary</p>";
+  SECTION("content wins") {
+    item.content_html =
+        "<p onclick=\"x()\">Full\ntext with <a href=\"/more\">more</a>.</p>"
+        "\n\n<script>x()</script><p>End</p>";
+    CHECK(extracted(item).body_html ==
+          "<p>Full text with <a href=\"https://www.voanews.com/more\">more</a>."
+          "</p><p>End</p>");
+  }
+  SECTION("summary when there is no content") {
+    CHECK(extracted(item).body_html == "<p>Summary</p>");
+  }
+}
+
+// ------------------------------------------------------------- image
+
+TEST_CASE("A media image beats the body's image", "[extract][image]") {
+  Item item = news_item();
+  item.content_html =
+      "<figure><img src=\"/body.jpg\"><figcaption>Body caption</figcaption>"
+      "</figure><p>Text</p>";
+  item.media.push_back(media(MediaImage::Kind::kContent,
+                             "https://gdb.voanews.com/media.jpg", 800,
+                             "Media caption"));
+  const Article article = extracted(item);
+  CHECK(article.image == "https://gdb.voanews.com/media.jpg");
+  CHECK(article.caption == "Media caption");
+  SECTION("and the body keeps its own image") {
+    CHECK_THAT(article.body_html,
+               Contains("<img src=\"https://www.voanews.com/body.jpg\" />"));
+    CHECK_THAT(article.body_html, Contains("Body caption"));
+  }
+}
+
+TEST_CASE("The widest media:content is chosen, with its caption",
+          "[extract][image]") {
+  Item item = news_item();
+  item.media.push_back(media(MediaImage::Kind::kContent,
+                             "https://cdn.example.com/s.jpg", 320, "Small"));
+  item.media.push_back(media(MediaImage::Kind::kContent,
+                             "https://cdn.example.com/l.jpg", 1280, "Large"));
+  item.media.push_back(media(MediaImage::Kind::kContent,
+                             "https://cdn.example.com/m.jpg", 640, "Medium"));
+  const Article article = extracted(item);
+  CHECK(article.image == "https://cdn.example.com/l.jpg");
+  CHECK(article.caption == "Large");
+}
+
+TEST_CASE("A thumbnail is used only when there is no media:content image",
+          "[extract][image]") {
+  Item item = news_item();
+  item.media.push_back(media(MediaImage::Kind::kThumbnail,
+                             "https://cdn.example.com/thumb.jpg", 1600,
+                             "Thumb"));
+  SECTION("no content image: the thumbnail") {
+    const Article article = extracted(item);
+    CHECK(article.image == "https://cdn.example.com/thumb.jpg");
+    CHECK(article.caption == "Thumb");
+  }
+  SECTION("a content image, even a narrower one, wins") {
+    item.media.push_back(media(MediaImage::Kind::kContent,
+                               "https://cdn.example.com/content.jpg", 0,
+                               "Content"));
+    const Article article = extracted(item);
+    CHECK(article.image == "https://cdn.example.com/content.jpg");
+    CHECK(article.caption == "Content");
+  }
+  SECTION("the thumbnail beats an enclosure and an itunes:image") {
+    item.media.insert(
+        item.media.begin(),
+        media(MediaImage::Kind::kItunes, "https://cdn.example.com/it.jpg", 0));
+    item.media.insert(item.media.begin(),
+                      media(MediaImage::Kind::kEnclosure,
+                            "https://cdn.example.com/enc.jpg", 0));
+    CHECK(extracted(item).image == "https://cdn.example.com/thumb.jpg");
+  }
+}
+
+TEST_CASE("An image enclosure beats an itunes:image", "[extract][image]") {
+  Item item = news_item();
+  item.media.push_back(
+      media(MediaImage::Kind::kItunes, "https://cdn.example.com/it.jpg", 3000));
+  item.media.push_back(media(MediaImage::Kind::kEnclosure,
+                             "https://cdn.example.com/enc.jpg", 0));
+  CHECK(extracted(item).image == "https://cdn.example.com/enc.jpg");
+}
+
+TEST_CASE("Without media, the body's first image is taken out of the body",
+          "[extract][image]") {
+  Item item = news_item();
+  item.content_html =
+      "<p>Intro</p>\n<figure><img src=\"/img/a.jpg\" alt=\"Alt\">"
+      "<figcaption>Fig caption</figcaption></figure>\n<p>Text</p>";
+  const Article article = extracted(item);
+  CHECK(article.image == "https://www.voanews.com/img/a.jpg");
+  CHECK(article.caption == "Fig caption");
+  CHECK(article.body_html == "<p>Intro</p><p>Text</p>");
+}
+
+TEST_CASE("A body with only a tracking pixel has no image",
+          "[extract][image]") {
+  Item item = news_item();
+  item.content_html =
+      "<p>Text</p><img src=\"https://x.example/px.gif\" width=\"1\" "
+      "height=\"1\">";
+  const Article article = extracted(item);
+  CHECK(article.image.empty());
+  CHECK(article.caption.empty());
+  CHECK(article.body_html == "<p>Text</p>");
+}
+
+TEST_CASE("The image proxy is applied to the article image once",
+          "[extract][image]") {
+  Item item = news_item();
+  SECTION("a media image") {
+    item.media.push_back(media(MediaImage::Kind::kContent,
+                               "https://gdb.voanews.com/a.jpg", 800));
+    CHECK(extracted(item, kProxy).image ==
+          "https://images.weserv.nl?url=gdb.voanews.com/a.jpg");
+  }
+  SECTION("a body image, and the images left in the body") {
+    item.content_html = "<img src=\"/img/a.jpg\"><p>x</p><img src=\"/b.jpg\">";
+    const Article article = extracted(item, kProxy);
+    CHECK(article.image ==
+          "https://images.weserv.nl?url=www.voanews.com/img/a.jpg");
+    CHECK(article.body_html ==
+          "<p>x</p><img "
+          "src=\"https://images.weserv.nl?url=www.voanews.com/b.jpg\" />");
+  }
+  SECTION("no proxy, no change") {
+    item.media.push_back(media(MediaImage::Kind::kContent,
+                               "https://gdb.voanews.com/a.jpg", 800));
+    CHECK(extracted(item).image == "https://gdb.voanews.com/a.jpg");
+  }
+}
+
+// ------------------------------------------------------------- parse view
+
+TEST_CASE("The parse view reports the lead image but keeps it in the HTML",
+          "[extract][image]") {
+  Item item = news_item();
+  item.summary_html = "<p>Sum\nmary</p><script>x()</script>";
+  item.content_html =
+      "<figure><img src=\"/img/a.jpg\"><figcaption>C</figcaption></figure>"
+      "<p>Text</p>";
+  SECTION("from the body") {
+    const ItemView view = view_item(item);
+    CHECK(view.image == "https://www.voanews.com/img/a.jpg");
+    CHECK(view.caption == "C");
+    CHECK(view.content_html ==
+          "<figure><img src=\"https://www.voanews.com/img/a.jpg\" />"
+          "<figcaption>C</figcaption></figure><p>Text</p>");
+    CHECK(view.summary_html == "<p>Sum mary</p>");
+  }
+  SECTION("from the media, preferred") {
+    item.media.push_back(media(MediaImage::Kind::kContent,
+                               "https://gdb.voanews.com/m.jpg", 800, "M"));
+    const ItemView view = view_item(item);
+    CHECK(view.image == "https://gdb.voanews.com/m.jpg");
+    CHECK(view.caption == "M");
+    CHECK_THAT(view.content_html,
+               Contains("src=\"https://www.voanews.com/img/a.jpg\""));
+  }
+  SECTION("from the summary when there is no content") {
+    item.content_html.clear();
+    item.summary_html = "<p><img src=\"/img/s.jpg\" alt=\"S\"></p><p>t</p>";
+    const ItemView view = view_item(item);
+    CHECK(view.image == "https://www.voanews.com/img/s.jpg");
+    CHECK(view.caption == "S");
+    CHECK_THAT(view.summary_html,
+               Contains("src=\"https://www.voanews.com/img/s.jpg\""));
+    CHECK(view.content_html.empty());
+  }
+}
