@@ -126,6 +126,16 @@ xml_node child(const Context& cx, xml_node parent, std::string_view name) {
   return {};
 }
 
+xml_node first_child_of(const Context& cx, xml_node parent,
+                        std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (xml_node n = child(cx, parent, name)) {
+      return n;
+    }
+  }
+  return {};
+}
+
 template <class F>
 void for_each_child(const Context& cx, xml_node parent, std::string_view name,
                     F f) {
@@ -473,11 +483,17 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
        child_text(cx, entry, "itunes:author")}));
   add_categories(cx, entry, item);
   item.summary_html = inner_text(child(cx, entry, "description"));
-  xml_node content = child(cx, entry, "content:encoded");
-  if (!content) {
-    content = child(cx, entry, "xhtml:body");
+  if (item.summary_html.empty()) {
+    item.summary_html = inner_text(child(cx, entry, "dc:description"));
   }
-  item.content_html = cx.names.of(content) == "xhtml:body"
+  xml_node content =
+      first_child_of(cx, entry, {"content:encoded", "xhtml:body", "fullitem"});
+  if (!content) {
+    // <body xmlns="http://www.w3.org/1999/xhtml"> inside an RSS item
+    content = entry.find_child_by_attribute("body", "xmlns",
+                                            "http://www.w3.org/1999/xhtml");
+  }
+  item.content_html = local_name(content.name()) == "body"
                           ? xhtml_inner(content)
                           : inner_text(content);
   item.base = first_nonempty({content ? base_of(cx, content, base) : base,
@@ -495,14 +511,16 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
 
 void parse_rss_channel(const Context& cx, xml_node channel,
                        const std::string& base, Feed& feed) {
-  feed.title = plain_text(inner_text(child(cx, channel, "title")));
+  feed.title = plain_text(
+      inner_text(first_child_of(cx, channel, {"title", "dc:title"})));
   feed.link = resolve_url(first_nonempty({base, cx.document_url}),
                           child_text(cx, channel, "link"));
   feed.description = plain_text(inner_text(child(cx, channel, "description")));
   feed.language = first_nonempty({child_text(cx, channel, "language"),
                                   child_text(cx, channel, "dc:language")});
-  feed.updated = first_date(
-      cx, channel, {"lastBuildDate", "pubDate", "dc:date", "atom:updated"});
+  feed.updated = first_date(cx, channel,
+                            {"lastBuildDate", "pubDate", "dc:date",
+                             "dcterms:modified", "atom:updated"});
   for_each_child(cx, channel, "atom:link", [&](xml_node n) {
     if (std::string_view(n.attribute("rel").value()) == "self" &&
         feed.self_link.empty()) {

@@ -737,3 +737,22 @@ TEST_CASE(
     CHECK_THAT(e.message, Contains("svg"));
   }
 }
+
+TEST_CASE("RSS falls back to Dublin Core and XHTML bodies for missing fields",
+          "[parse][rss]") {
+  const Feed feed = parsed_text(
+      "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+      " xmlns:dcterms=\"http://purl.org/dc/terms/\"><channel>"
+      "<dc:title>Only a DC title</dc:title>"
+      "<dcterms:modified>2003-12-31T10:14:55Z</dcterms:modified>"
+      "<item><dc:description>DC summary</dc:description>"
+      "<body xmlns=\"http://www.w3.org/1999/xhtml\"><p>Body "
+      "<b>text</b></p></body>"
+      "</item></channel></rss>");
+  CHECK(feed.title == "Only a DC title");
+  REQUIRE(feed.updated);
+  CHECK(feedmark::format_iso8601(*feed.updated) == "2003-12-31T10:14:55Z");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].summary_html == "DC summary");
+  CHECK(feed.items[0].content_html == "<p>Body <b>text</b></p>");
+}

@@ -13,7 +13,7 @@ class Arena {
  public:
   explicit Arena(std::size_t block_size = 1 << 20) : block_size_(block_size) {}
   void* allocate(std::size_t size);
-  /// Forgets every allocation; keeps the first block for reuse.
+  /// Forgets every allocation; keeps up to 8 MiB of blocks for reuse.
   void reset();
 
  private:
@@ -23,7 +23,8 @@ class Arena {
   };
   std::size_t block_size_;
   std::vector<Block> blocks_;
-  std::size_t used_ = 0;  ///< bytes used in blocks_.back()
+  std::size_t current_ = 0;  ///< the block allocations come from
+  std::size_t used_ = 0;     ///< bytes used in blocks_[current_]
 };
 
 }  // namespace feedmark
