@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "feedmark/text.h"
+
 namespace feedmark {
 namespace {
 
@@ -79,34 +81,7 @@ bool is_alpha(char c) {
 }
 
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
-}
-
-char to_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return is_ascii_space(c) || c == '\v';
 }
 
 class Cursor {
@@ -251,7 +226,7 @@ std::optional<int> zone_minutes_from_name(std::string_view name) {
       return zone.minutes;
     }
   }
-  if (name.size() == 1 && is_alpha(name[0]) && to_lower(name[0]) != 'j') {
+  if (name.size() == 1 && is_alpha(name[0]) && ascii_lower(name[0]) != 'j') {
     return 0;
   }
   return std::nullopt;

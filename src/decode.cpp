@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "feedmark/text.h"
+
 namespace feedmark {
 namespace {
 
@@ -259,30 +261,6 @@ unsigned char byte_at(std::string_view text, std::size_t i) {
   return static_cast<unsigned char>(text[i]);
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 bool is_utf16(std::string_view charset) {
   return charset == "UTF-16LE" || charset == "UTF-16BE";
 }
@@ -414,7 +392,7 @@ std::string_view charset_parameter(std::string_view content_type) {
         trim(content_type.substr(start + 1, end - start - 1));
     const std::size_t equals = parameter.find('=');
     if (equals != std::string_view::npos &&
-        lowercase(trim(parameter.substr(0, equals))) == "charset") {
+        ascii_lowercase(trim(parameter.substr(0, equals))) == "charset") {
       return strip_quotes(parameter.substr(equals + 1));
     }
     start = end;
@@ -423,7 +401,7 @@ std::string_view charset_parameter(std::string_view content_type) {
 }
 
 std::string_view skip_spaces(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
+  while (!text.empty() && is_ascii_space(text.front())) {
     text.remove_prefix(1);
   }
   return text;
@@ -433,7 +411,8 @@ std::string_view skip_spaces(std::string_view text) {
 // of `head` (leading whitespace allowed: feeds often begin with a newline).
 std::string_view declared_encoding(std::string_view head) {
   head = skip_spaces(head);
-  if (!head.starts_with("<?xml") || head.size() < 6 || !is_space(head[5])) {
+  if (!head.starts_with("<?xml") || head.size() < 6 ||
+      !is_ascii_space(head[5])) {
     return {};
   }
   const std::string_view declaration = head.substr(0, head.find("?>"));
@@ -616,7 +595,7 @@ void strip_leading_boms(std::string& text) {
 }
 
 bool is_blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), is_space);
+  return std::all_of(text.begin(), text.end(), is_ascii_space);
 }
 
 // Decodes `body` (BOM already removed) and names the charset really used;
@@ -626,7 +605,7 @@ std::pair<std::string, std::string> decode_body(std::string&& body,
   if (charset != kUtf8) {
     Converter converter(charset);
     if (converter.ok()) {
-      return {converter.convert(body), lowercase(charset)};
+      return {converter.convert(body), ascii_lowercase(charset)};
     }
   }
   repair_utf8(body);
@@ -636,7 +615,7 @@ std::pair<std::string, std::string> decode_body(std::string&& body,
 }  // namespace
 
 std::string canonical_charset(std::string_view label) {
-  const std::string key = lowercase(trim(label));
+  const std::string key = ascii_lowercase(trim(label));
   for (const Label& entry : kLabels) {
     if (entry.label == key) {
       return std::string(entry.charset);

@@ -2,6 +2,7 @@
 
 #include "feedmark/html.h"
 #include "feedmark/sha256.h"
+#include "feedmark/text.h"
 #include "feedmark/url.h"
 
 namespace feedmark {
@@ -27,10 +28,8 @@ const std::string& body_of(const Item& item) {
 }  // namespace
 
 std::string item_key(const Item& item) {
-  const auto first = item.guid.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos) {
-    return item.guid.substr(first,
-                            item.guid.find_last_not_of(" \t\r\n") - first + 1);
+  if (const std::string_view guid = trim(item.guid); !guid.empty()) {
+    return std::string(guid);
   }
   if (!item.link.empty()) {
     return item.link;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "feedmark/arena.h"
+#include "feedmark/text.h"
 #include "feedmark/url.h"
 
 namespace feedmark {
@@ -80,176 +81,78 @@ std::string_view attribute(const GumboNode* node, const char* name) {
 
 enum class Treatment { kKeep, kUnwrap, kDrop, kLink };
 
+struct TagPolicy {
+  Treatment treatment = Treatment::kUnwrap;  // <form>, <font>, unknown tags
+  bool block = false;
+};
+
+using PolicyTable = std::array<TagPolicy, GUMBO_TAG_LAST + 1>;
+
+PolicyTable make_policy_table() {
+  PolicyTable table{};
+  for (GumboTag tag :
+       {GUMBO_TAG_A,      GUMBO_TAG_ABBR,   GUMBO_TAG_ACRONYM, GUMBO_TAG_AUDIO,
+        GUMBO_TAG_B,      GUMBO_TAG_BDI,    GUMBO_TAG_BDO,     GUMBO_TAG_BIG,
+        GUMBO_TAG_CITE,   GUMBO_TAG_CODE,   GUMBO_TAG_DEL,     GUMBO_TAG_DFN,
+        GUMBO_TAG_EM,     GUMBO_TAG_I,      GUMBO_TAG_IMG,     GUMBO_TAG_INS,
+        GUMBO_TAG_KBD,    GUMBO_TAG_MARK,   GUMBO_TAG_Q,       GUMBO_TAG_RP,
+        GUMBO_TAG_RT,     GUMBO_TAG_RUBY,   GUMBO_TAG_S,       GUMBO_TAG_SAMP,
+        GUMBO_TAG_SMALL,  GUMBO_TAG_SOURCE, GUMBO_TAG_SPAN,    GUMBO_TAG_STRIKE,
+        GUMBO_TAG_STRONG, GUMBO_TAG_SUB,    GUMBO_TAG_SUP,     GUMBO_TAG_TIME,
+        GUMBO_TAG_TRACK,  GUMBO_TAG_TT,     GUMBO_TAG_U,       GUMBO_TAG_VAR,
+        GUMBO_TAG_VIDEO,  GUMBO_TAG_WBR}) {
+    table[tag] = {Treatment::kKeep, false};
+  }
+  for (GumboTag tag :
+       {GUMBO_TAG_ADDRESS,    GUMBO_TAG_ARTICLE, GUMBO_TAG_ASIDE,
+        GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_BR,      GUMBO_TAG_CAPTION,
+        GUMBO_TAG_CENTER,     GUMBO_TAG_COL,     GUMBO_TAG_COLGROUP,
+        GUMBO_TAG_DD,         GUMBO_TAG_DETAILS, GUMBO_TAG_DIV,
+        GUMBO_TAG_DL,         GUMBO_TAG_DT,      GUMBO_TAG_FIGCAPTION,
+        GUMBO_TAG_FIGURE,     GUMBO_TAG_FOOTER,  GUMBO_TAG_H1,
+        GUMBO_TAG_H2,         GUMBO_TAG_H3,      GUMBO_TAG_H4,
+        GUMBO_TAG_H5,         GUMBO_TAG_H6,      GUMBO_TAG_HEADER,
+        GUMBO_TAG_HR,         GUMBO_TAG_LI,      GUMBO_TAG_MAIN,
+        GUMBO_TAG_NAV,        GUMBO_TAG_OL,      GUMBO_TAG_P,
+        GUMBO_TAG_PRE,        GUMBO_TAG_SECTION, GUMBO_TAG_SUMMARY,
+        GUMBO_TAG_TABLE,      GUMBO_TAG_TBODY,   GUMBO_TAG_TD,
+        GUMBO_TAG_TFOOT,      GUMBO_TAG_TH,      GUMBO_TAG_THEAD,
+        GUMBO_TAG_TR,         GUMBO_TAG_UL}) {
+    table[tag] = {Treatment::kKeep, true};
+  }
+  // Dropped with their content: what runs, styles, asks for input or embeds.
+  for (GumboTag tag :
+       {GUMBO_TAG_SCRIPT,   GUMBO_TAG_STYLE,    GUMBO_TAG_TEMPLATE,
+        GUMBO_TAG_TITLE,    GUMBO_TAG_HEAD,     GUMBO_TAG_META,
+        GUMBO_TAG_LINK,     GUMBO_TAG_BASE,     GUMBO_TAG_OBJECT,
+        GUMBO_TAG_EMBED,    GUMBO_TAG_APPLET,   GUMBO_TAG_FRAME,
+        GUMBO_TAG_FRAMESET, GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES,
+        GUMBO_TAG_SELECT,   GUMBO_TAG_TEXTAREA, GUMBO_TAG_BUTTON,
+        GUMBO_TAG_INPUT,    GUMBO_TAG_OPTION,   GUMBO_TAG_PARAM,
+        GUMBO_TAG_KEYGEN,   GUMBO_TAG_XMP,      GUMBO_TAG_PLAINTEXT,
+        GUMBO_TAG_NOSCRIPT, GUMBO_TAG_MENUITEM, GUMBO_TAG_ISINDEX,
+        GUMBO_TAG_MAP,      GUMBO_TAG_AREA}) {
+    table[tag].treatment = Treatment::kDrop;
+  }
+  table[GUMBO_TAG_IFRAME].treatment = Treatment::kLink;
+  return table;
+}
+
+const TagPolicy& policy_of(GumboTag tag) {
+  static const PolicyTable table = make_policy_table();
+  return table[tag <= GUMBO_TAG_LAST ? tag : GUMBO_TAG_UNKNOWN];
+}
+
 Treatment treatment_of(const GumboNode* node) {
   if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
     return Treatment::kDrop;  // <svg>, <math>: script carriers, no text worth
                               // it
   }
-  switch (node->v.element.tag) {
-    case GUMBO_TAG_A:
-    case GUMBO_TAG_ABBR:
-    case GUMBO_TAG_ACRONYM:
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_AUDIO:
-    case GUMBO_TAG_B:
-    case GUMBO_TAG_BDI:
-    case GUMBO_TAG_BDO:
-    case GUMBO_TAG_BIG:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_CITE:
-    case GUMBO_TAG_CODE:
-    case GUMBO_TAG_COL:
-    case GUMBO_TAG_COLGROUP:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DEL:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DFN:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_EM:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_I:
-    case GUMBO_TAG_IMG:
-    case GUMBO_TAG_INS:
-    case GUMBO_TAG_KBD:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_MARK:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_Q:
-    case GUMBO_TAG_RP:
-    case GUMBO_TAG_RT:
-    case GUMBO_TAG_RUBY:
-    case GUMBO_TAG_S:
-    case GUMBO_TAG_SAMP:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SMALL:
-    case GUMBO_TAG_SOURCE:
-    case GUMBO_TAG_SPAN:
-    case GUMBO_TAG_STRIKE:
-    case GUMBO_TAG_STRONG:
-    case GUMBO_TAG_SUB:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_SUP:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TIME:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_TRACK:
-    case GUMBO_TAG_TT:
-    case GUMBO_TAG_U:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_VAR:
-    case GUMBO_TAG_VIDEO:
-    case GUMBO_TAG_WBR:
-      return Treatment::kKeep;
-    case GUMBO_TAG_IFRAME:
-      return Treatment::kLink;
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_TITLE:
-    case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_META:
-    case GUMBO_TAG_LINK:
-    case GUMBO_TAG_BASE:
-    case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_EMBED:
-    case GUMBO_TAG_APPLET:
-    case GUMBO_TAG_FRAME:
-    case GUMBO_TAG_FRAMESET:
-    case GUMBO_TAG_NOEMBED:
-    case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_INPUT:
-    case GUMBO_TAG_OPTION:
-    case GUMBO_TAG_PARAM:
-    case GUMBO_TAG_KEYGEN:
-    case GUMBO_TAG_XMP:
-    case GUMBO_TAG_PLAINTEXT:
-    case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_MENUITEM:
-    case GUMBO_TAG_ISINDEX:
-    case GUMBO_TAG_MAP:
-    case GUMBO_TAG_AREA:
-      return Treatment::kDrop;
-    default:
-      return Treatment::kUnwrap;  // <form>, <font>, unknown tags: keep the text
-  }
+  return policy_of(node->v.element.tag).treatment;
 }
 
 bool is_block(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_COL:
-    case GUMBO_TAG_COLGROUP:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_BR:
-      return true;
-    default:
-      return false;
-  }
+  return policy_of(tag).block;
 }
 
 enum class AttrKind { kDrop, kText, kUrl, kSrcset };
@@ -520,10 +423,6 @@ bool is_wide(char32_t c) {
          (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 // ---------------------------------------------------------------- writer
 
 /// Writes the sanitized tree on one line (SPEC "The article file", body).
@@ -761,7 +660,7 @@ std::string Writer::resolve_srcset(std::string_view srcset, bool image) const {
 void Writer::write_text(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
-    if (is_space(text[i])) {
+    if (is_ascii_space(text[i])) {
       const std::size_t end =
           std::min(text.find_first_not_of(" \t\n\r\f", i), text.size());
       const std::string_view run = text.substr(i, end - i);
@@ -839,24 +738,6 @@ void append_html_escaped(std::string& out, std::string_view text,
     }
   }
   out.append(text.substr(start));
-}
-
-std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (is_space(c)) {
-      space = !out.empty();
-    } else {
-      if (space) {
-        out += ' ';
-      }
-      space = false;
-      out += c;
-    }
-  }
-  return out;
 }
 
 SanitizedHtml sanitize_html(std::string_view html,

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "feedmark/html.h"
+#include "feedmark/text.h"
 #include "feedmark/url.h"
 
 namespace feedmark {
@@ -171,14 +172,6 @@ std::string inner_text(xml_node node) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 // RSS titles are plain text in theory and HTML in practice
 // ("Q&amp;amp;A", "<b>Breaking</b>: ..."); only markup goes through gumbo.
 std::string plain_text(std::string_view text) {
@@ -324,8 +317,7 @@ std::string first_nonempty(std::initializer_list<std::string_view> values) {
 // ---------------------------------------------------------------- media
 
 bool looks_like_image_url(std::string_view url) {
-  std::string lower(url.substr(0, url.find('?')));
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = ascii_lowercase(url.substr(0, url.find('?')));
   for (std::string_view ext :
        {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}) {
     if (lower.ends_with(ext)) {
@@ -724,9 +716,8 @@ std::string describe_non_feed(std::string_view text) {
   if (text[first] == '{' || text[first] == '[') {
     return "not a feed: JSON, not XML";
   }
-  std::string head(text.substr(first, 15));
-  std::transform(head.begin(), head.end(), head.begin(), ::tolower);
-  if (head.starts_with("<!doctype html") || head.starts_with("<html")) {
+  const std::string_view head = text.substr(first);
+  if (istarts_with(head, "<!doctype html") || istarts_with(head, "<html")) {
     return "not a feed: an HTML page";
   }
   return {};

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "feedmark/text.h"
+
 namespace feedmark {
 namespace {
 
@@ -30,28 +32,16 @@ std::string get_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
   return s.text;
 }
 
-bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char p, char t) { return std::tolower(t) == p; });
-}
-
 // Feeds put raw spaces, tabs and line breaks inside href values
 // ("/a b.html", "\n  https://x/\n"); browsers strip the ends and drop the
 // tabs and newlines inside, so do the same before curl sees them.
 std::string clean_reference(std::string_view reference) {
-  const auto first = reference.find_first_not_of(" \t\r\n\f");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  reference = reference.substr(
-      first, reference.find_last_not_of(" \t\r\n\f") - first + 1);
+  reference = trim(reference);
   std::string out;
   out.reserve(reference.size());
   for (char c : reference) {
     if (c == ' ') {
-      out += "%20";  // curl would write "+" in a query, which means "+" to many
-                     // servers
+      out += "%20";  // curl writes "+" in a query: a plus to many servers
     } else if (c != '\t' && c != '\n' && c != '\r') {
       out += c;
     }
@@ -131,9 +121,7 @@ bool set_reference(CURLU* url, const std::string& ref) {
 
 void lowercase_host(CURLU* url) {
   std::string host = get_part(url, CURLUPART_HOST);
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
-    return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
-  });
+  host = ascii_lowercase(host);
   if (!host.empty()) {
     curl_url_set(url, CURLUPART_HOST, host.c_str(), 0);
   }
@@ -142,7 +130,7 @@ void lowercase_host(CURLU* url) {
 }  // namespace
 
 bool is_http_url(std::string_view url) {
-  return iequals_prefix(url, "http://") || iequals_prefix(url, "https://");
+  return istarts_with(url, "http://") || istarts_with(url, "https://");
 }
 
 UrlResolver::UrlResolver(std::string_view base) {
@@ -169,7 +157,7 @@ std::string UrlResolver::resolve(std::string_view reference,
   if (ref.empty()) {
     return {};  // an empty href names no resource here, not the base itself
   }
-  if (allow_any_scheme && iequals_prefix(ref, "mailto:")) {
+  if (allow_any_scheme && istarts_with(ref, "mailto:")) {
     return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
   }
   UrlHandle url(base_ ? curl_url_dup(static_cast<CURLU*>(base_)) : curl_url());

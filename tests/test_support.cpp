@@ -196,14 +196,15 @@ std::vector<std::string> lines_of(const std::string& text) {
 #include <cmark-gfm.h>
 
 namespace feedmark::test {
-namespace {
+namespace {}  // namespace
 
-std::string unescape_html(std::string s) {
+std::string unescape_html(std::string_view s) {
   static const std::pair<std::string_view, std::string_view> kEntities[] = {
       {"&lt;", "<"},
       {"&gt;", ">"},
       {"&quot;", "\""},
       {"&#39;", "'"},
+      {"&#x27;", "'"},
       {"&amp;", "&"}};
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
@@ -222,8 +223,6 @@ std::string unescape_html(std::string s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string render_commonmark(const std::string& markdown) {
   char* html = cmark_markdown_to_html(markdown.data(), markdown.size(),

@@ -67,6 +67,9 @@ struct RenderedLink {
 };
 RenderedLink first_rendered_link(const std::string& markdown);
 
+/// `s` with the escapes cmark writes (&amp; &lt; &gt; &quot; &#39;) decoded.
+std::string unescape_html(std::string_view s);
+
 /// cmark-gfm's HTML for `markdown`, raw HTML kept.
 std::string render_commonmark(const std::string& markdown);
 

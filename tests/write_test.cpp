@@ -21,6 +21,7 @@ using feedmark::render_article;
 using feedmark::test::lines_of;
 using feedmark::test::read_text;
 using feedmark::test::TempDir;
+using feedmark::test::unescape_html;
 using feedmark::test::write_text;
 
 constexpr std::int64_t kCapturedMs = 1648663143000;
@@ -47,29 +48,6 @@ std::string cmark_html(const std::string& markdown, int options) {
   REQUIRE(html != nullptr);
   std::string out(html);
   std::free(html);
-  return out;
-}
-
-// The escapes cmark writes in text and attributes.
-std::string unescape_html(std::string_view s) {
-  static const std::pair<std::string_view, std::string_view> kEntities[] = {
-      {"&amp;", "&"},   {"&lt;", "<"},   {"&gt;", ">"},
-      {"&quot;", "\""}, {"&#x27;", "'"}, {"&#39;", "'"}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    bool replaced = false;
-    for (const auto& [entity, text] : kEntities) {
-      if (s.substr(i).starts_with(entity)) {
-        out += text;
-        i += entity.size();
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
-      out += s[i++];
-    }
-  }
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "feedmark/text.h"
+
 namespace feedmark {
 
 struct SanitizeOptions {
@@ -28,9 +30,6 @@ SanitizedHtml sanitize_html(std::string_view html,
 /// Plain text of an HTML fragment: tags dropped, entities decoded,
 /// whitespace collapsed, trimmed.
 std::string html_to_text(std::string_view html);
-
-/// Collapses runs of whitespace to one space and trims.
-std::string collapse_whitespace(std::string_view text);
 
 /// Escapes &, <, > (and " when `attribute`) for HTML.
 void append_html_escaped(std::string& out, std::string_view text,

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace feedmark {
+
+/// ASCII whitespace as HTML and XML know it: space, tab, CR, LF, FF.
+inline bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// `text` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view text);
+
+/// `text` with A-Z lowered; other bytes unchanged.
+std::string ascii_lowercase(std::string_view text);
+
+/// Equal ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+
+/// `text` starts with `prefix`, ignoring ASCII case.
+bool istarts_with(std::string_view text, std::string_view prefix);
+
+/// Runs of ASCII whitespace become one space; the ends are trimmed.
+std::string collapse_whitespace(std::string_view text);
+
+}  // namespace feedmark
