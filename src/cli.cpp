@@ -11,6 +11,7 @@
 #include "feedmark/archive.h"
 #include "feedmark/decode.h"
 #include "feedmark/extract.h"
+#include "feedmark/parallel.h"
 #include "feedmark/parse.h"
 #include "feedmark/pipeline.h"
 
@@ -210,8 +211,12 @@ int run_parse(const ParseCommand& command, const Streams& streams) {
       return j.dump(-1, ' ', false, json::error_handler_t::replace);
     };
     fmt::print(streams.out, "{}\n", dump(feed_json(text, *feed)));
-    for (const Item& item : feed->items) {
-      fmt::print(streams.out, "{}\n", dump(item_json(item)));
+    std::vector<std::string> lines(feed->items.size());
+    parallel_for(lines.size(), 0, [&](std::size_t i) {
+      lines[i] = dump(item_json(feed->items[i]));
+    });
+    for (const std::string& line : lines) {
+      fmt::print(streams.out, "{}\n", line);
     }
     if (!streams.quiet) {
       for (const std::string& warning : feed->warnings) {

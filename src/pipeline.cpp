@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "feedmark/decode.h"
+#include "feedmark/parallel.h"
 #include "feedmark/parse.h"
 #include "feedmark/sha256.h"
 #include "feedmark/write.h"
@@ -50,28 +51,6 @@ std::unordered_set<std::string> existing_article_ids(const fs::path& dir) {
     }
   }
   return ids;
-}
-
-/// Runs f(i) for i in [0, n) on `threads` threads.
-template <class F>
-void parallel_for(std::size_t n, unsigned threads, F f) {
-  if (threads <= 1 || n < 8) {
-    for (std::size_t i = 0; i < n; ++i) {
-      f(i);
-    }
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      f(i);
-    }
-  };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(worker);
-  }
-  worker();
 }
 
 /// Everything one feed's items share while they are processed.
@@ -207,11 +186,8 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   remove_stale_temporaries(dir);
 
   std::vector<ItemWork> work = unique_items(*feed);
-  const unsigned threads =
-      options.threads ? options.threads
-                      : std::max(1u, std::thread::hardware_concurrency());
   FeedWriter writer{options, dir, state, existing, {}, {}};
-  parallel_for(work.size(), threads,
+  parallel_for(work.size(), options.threads,
                [&](std::size_t i) { writer.process(work[i]); });
 
   for (ItemWork& w : work) {
