@@ -80,6 +80,40 @@ void check_articles_render(const std::string& json_lines) {
   }
 }
 
+/// Every article file written from `feed` into `archive` renders, with
+/// cmark-gfm, as a link whose text is the item's title and whose href is its
+/// link, as `feedmark parse` reports them. Returns how many were checked.
+std::size_t check_archive_renders(const fs::path& archive,
+                                  const std::string& feed) {
+  const auto parsed = run_feedmark({"parse", feed});
+  REQUIRE(parsed.status == 0);
+  std::map<std::string, nlohmann::json> items;
+  for (const std::string& line : lines_of(parsed.out)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] == "item") {
+      items[j["id"].get<std::string>()] = j;
+    }
+  }
+  std::size_t checked = 0;
+  for (const std::string& rel : markdown_files(archive)) {
+    const std::string id = fs::path(rel).stem().string();
+    if (!items.contains(id)) {
+      continue;  // an index, or another feed's article
+    }
+    const auto& item = items[id];
+    const auto link =
+        feedmark::test::first_rendered_link(read_text(archive / rel));
+    INFO(rel);
+    CHECK(link.text == (item["title"].is_null()
+                            ? "(untitled)"
+                            : item["title"].get<std::string>()));
+    CHECK(link.href ==
+          (item["link"].is_null() ? "" : item["link"].get<std::string>()));
+    ++checked;
+  }
+  return checked;
+}
+
 bool is_complete_article(const std::string& text) {
   const auto lines = lines_of(text);
   return lines.size() == 5 && text.ends_with('\n') &&
@@ -107,6 +141,7 @@ TEST_CASE("The golden feed archives to the golden files byte for byte",
       CHECK(read_text(tmp / "archive" / rel) == read_text(e.path()));
     }
   }
+  CHECK(check_archive_renders(tmp / "archive", golden_feed()) == 3);
   CHECK(fs::exists(tmp / "archive" / "index.md"));
   CHECK(read_text(tmp / "archive" / "index.md")
             .find("(2f579d79b3d75f19/index.md) (3 articles)") !=
@@ -183,6 +218,7 @@ TEST_CASE("A changed item is rewritten and printed alone", "[cli][archive]") {
   }
   CHECK(read_text(fs::path(printed[0]).parent_path() / "index.md")
             .find("Item 1, corrected") != std::string::npos);
+  CHECK(check_archive_renders(archive, feed.string()) == 5);
 }
 
 TEST_CASE(
@@ -232,6 +268,7 @@ TEST_CASE(
   for (const auto& e : fs::recursive_directory_iterator(archive)) {
     CHECK(!e.path().filename().string().starts_with(".tmp-"));
   }
+  CHECK(check_archive_renders(archive, feed.string()) == 5000);
 }
 
 TEST_CASE(
@@ -271,6 +308,7 @@ TEST_CASE(
   CHECK(lines_of(run.out).size() == 3);
   CHECK(markdown_files(tmp / "archive").size() ==
         3 + 1 + 1);  // articles, index, root
+  CHECK(check_archive_renders(tmp / "archive", golden_feed()) == 3);
 }
 
 TEST_CASE("feedmark index rebuilds every index.md from the article files alone",
@@ -295,6 +333,8 @@ TEST_CASE("feedmark index rebuilds every index.md from the article files alone",
   }
   fs::remove(archive / "index.md");
   REQUIRE(indexes.size() == 3);
+  CHECK(check_archive_renders(archive, golden_feed()) == 3);
+  CHECK(check_archive_renders(archive, (tmp / "gen.xml").string()) == 30);
   const auto run = run_feedmark({"index", "-a", archive.string()});
   CHECK(run.status == 0);
   CHECK(run.out.empty());
