@@ -478,13 +478,10 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
   if (item.summary_html.empty()) {
     item.summary_html = inner_text(child(cx, entry, "dc:description"));
   }
-  xml_node content =
-      first_child_of(cx, entry, {"content:encoded", "xhtml:body", "fullitem"});
-  if (!content) {
-    // <body xmlns="http://www.w3.org/1999/xhtml"> inside an RSS item
-    content = entry.find_child_by_attribute("body", "xmlns",
-                                            "http://www.w3.org/1999/xhtml");
-  }
+  // <xhtml:body>, or a bare <body> of markup (with or without the XHTML
+  // namespace), both seen in RSS 2.0 feeds.
+  const xml_node content = first_child_of(
+      cx, entry, {"content:encoded", "xhtml:body", "body", "fullitem"});
   item.content_html = local_name(content.name()) == "body"
                           ? xhtml_inner(content)
                           : inner_text(content);
@@ -699,6 +696,10 @@ std::string_view own_namespace(Format format, xml_node root) {
       return kAtom03;
     case Format::kRss10:
       return kRss10;
+    case Format::kRss20:
+      // UserLand's namespaced RSS 2.0: <r:rss
+      // xmlns:r="http://backend.userland.com/rss2">
+      return namespace_of(root);
     case Format::kRss09x:
       return std::string_view(root.attribute("xmlns").value()) == kRss090
                  ? kRss090

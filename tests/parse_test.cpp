@@ -756,3 +756,26 @@ TEST_CASE("RSS falls back to Dublin Core and XHTML bodies for missing fields",
   CHECK(feed.items[0].summary_html == "DC summary");
   CHECK(feed.items[0].content_html == "<p>Body <b>text</b></p>");
 }
+
+TEST_CASE("RSS 2.0 in UserLand's namespace and bare <body> markup are read",
+          "[parse][rss]") {
+  SECTION("elements under a prefix bound to the RSS 2.0 namespace") {
+    const Feed feed = parsed_text(
+        "<r:rss version=\"2.0\" xmlns:r=\"http://backend.userland.com/rss2\">"
+        "<r:channel><r:title>Namespaced</r:title><r:item><r:title>First</"
+        "r:title>"
+        "</r:item></r:channel></r:rss>");
+    CHECK(feed.title == "Namespaced");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].title == "First");
+  }
+  SECTION("a <body> without namespace holds the item's content") {
+    const Feed feed = parsed_text(
+        "<rss version=\"2.0\"><channel><link>https://example.com/</link><item>"
+        "<body><a href=\"/relative/uri\">click "
+        "here</a></body></item></channel></rss>");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].content_html ==
+          "<a href=\"/relative/uri\">click here</a>");
+  }
+}
