@@ -1,6 +1,7 @@
 #include "feedmark/parse.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -254,8 +255,47 @@ std::string xhtml_inner(xml_node node) {
 }
 
 /// An Atom text construct as HTML (type text, html or xhtml).
+// RFC 4287 §4.1.3.3: a MIME type that is neither text/* nor XML means
+// base64 content; Atom 0.3 said so with mode="base64".
+bool is_base64_content(xml_node node) {
+  const std::string_view type = node.attribute("type").value();
+  if (std::string_view(node.attribute("mode").value()) == "base64") {
+    return true;
+  }
+  return type.find('/') != std::string_view::npos &&
+         !type.starts_with("text/") && !type.ends_with("xml") &&
+         !type.ends_with("+xml");
+}
+
+std::string decode_base64(std::string_view text) {
+  std::string compact;
+  for (char c : text) {
+    if (!is_ascii_space(c)) {
+      compact += c;
+    }
+  }
+  std::string out(compact.size() / 4 * 3 + 3, '\0');
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(compact.data()),
+                      static_cast<int>(compact.size()));
+  if (n < 0) {
+    return {};
+  }
+  const std::size_t padding = compact.ends_with("==")  ? 2
+                              : compact.ends_with('=') ? 1
+                                                       : 0;
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return out;
+}
+
 std::string atom_html(xml_node node) {
   const std::string_view type = node.attribute("type").value();
+  if (is_base64_content(node)) {
+    std::string decoded = decode_base64(inner_text(node));
+    repair_utf8(decoded);
+    return decoded;
+  }
   if (type == "xhtml" || type == "application/xhtml+xml") {
     xml_node div = node.find_child(
         [](xml_node n) { return n.type() == pugi::node_element; });
@@ -303,6 +343,13 @@ std::string base_of(const Context& cx, xml_node node,
   std::string resolved = resolve_url(
       inherited.empty() ? cx.document_url : std::string_view(inherited), base);
   return resolved.empty() ? inherited : resolved;
+}
+
+// "en_US" -> "en-US": BCP 47 separates subtags with hyphens.
+std::string language_tag(std::string_view text) {
+  std::string tag(trim(text));
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  return tag;
 }
 
 std::string first_nonempty(std::initializer_list<std::string_view> values) {
@@ -457,8 +504,10 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
                     const std::string& feed_base) {
   Item item;
   const std::string base = base_of(cx, entry, feed_base);
-  item.guid = first_nonempty(
-      {child_text(cx, entry, "guid"), child_text(cx, entry, "dc:identifier")});
+  // RSS 1.0 names each item by its rdf:about URI.
+  item.guid = first_nonempty({child_text(cx, entry, "guid"),
+                              child_text(cx, entry, "dc:identifier"),
+                              trim(entry.attribute("rdf:about").value())});
   item.title = plain_text(inner_text(child(cx, entry, "title")));
   if (item.title.empty()) {
     item.title = plain_text(inner_text(child(cx, entry, "dc:title")));
@@ -472,6 +521,7 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
       cx, entry, {"atom:updated", "dcterms:modified", "lastBuildDate"});
   item.author = plain_text(first_nonempty(
       {child_text(cx, entry, "author"), child_text(cx, entry, "dc:creator"),
+       child_text(cx, entry, "dc:author"),
        child_text(cx, entry, "itunes:author")}));
   add_categories(cx, entry, item);
   item.summary_html = inner_text(child(cx, entry, "description"));
@@ -505,8 +555,9 @@ void parse_rss_channel(const Context& cx, xml_node channel,
   feed.link = resolve_url(first_nonempty({base, cx.document_url}),
                           child_text(cx, channel, "link"));
   feed.description = plain_text(inner_text(child(cx, channel, "description")));
-  feed.language = first_nonempty({child_text(cx, channel, "language"),
-                                  child_text(cx, channel, "dc:language")});
+  feed.language =
+      language_tag(first_nonempty({child_text(cx, channel, "language"),
+                                   child_text(cx, channel, "dc:language")}));
   feed.updated = first_date(cx, channel,
                             {"lastBuildDate", "pubDate", "dc:date",
                              "dcterms:modified", "atom:updated"});
@@ -563,7 +614,14 @@ std::string atom_link(const Context& cx, xml_node parent, std::string_view rel,
     }
     const std::string_view r = n.attribute("rel").value();
     if (r == rel || (r.empty() && rel == "alternate")) {
-      return resolve_url(base_of(cx, n, base), n.attribute("href").value());
+      // Atom 0.3 era feeds put the URL in the text: <link
+      // rel="alternate">URL</link>
+      std::string url = resolve_url(
+          base_of(cx, n, base),
+          first_nonempty({n.attribute("href").value(), trim(inner_text(n))}));
+      if (!url.empty()) {
+        return url;
+      }
     }
   }
   return {};
@@ -645,7 +703,7 @@ void parse_atom(const Context& cx, xml_node root, Feed& feed) {
       feed.description = atom_plain(n);
     }
   }
-  feed.language = root.attribute("xml:lang").value();
+  feed.language = language_tag(root.attribute("xml:lang").value());
   feed.updated = first_date(cx, root, {"updated", "modified"});
   feed.image =
       resolve_url(base, first_nonempty({child_text(cx, root, "logo"),

@@ -779,3 +779,32 @@ TEST_CASE("RSS 2.0 in UserLand's namespace and bare <body> markup are read",
           "<a href=\"/relative/uri\">click here</a>");
   }
 }
+
+TEST_CASE("Atom base64 content, link text and language tags are read",
+          "[parse][atom]") {
+  const Feed feed = parsed_text(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en_US\"><entry>"
+      "<title type=\"application/octet-stream\">\n  "
+      "RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n</title>"
+      "<link rel=\"enclosure\" href=\"https://example.com/e.mp3\"/>"
+      "<link rel=\"alternate\">https://example.com/alternate</link>"
+      "</entry></feed>");
+  CHECK(feed.language == "en-US");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].title == "Example Atom");
+  CHECK(feed.items[0].link == "https://example.com/alternate");
+}
+
+TEST_CASE("RSS 1.0 items are named by rdf:about; dc:author is an author",
+          "[parse][rdf]") {
+  const Feed feed = parsed_text(
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+      " xmlns=\"http://purl.org/rss/1.0/\" "
+      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+      "<channel rdf:about=\"https://example.org/\"><title>t</title></channel>"
+      "<item rdf:about=\"https://example.org/1\"><title>One</title>"
+      "<dc:author>Example editor</dc:author></item></rdf:RDF>");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].guid == "https://example.org/1");
+  CHECK(feed.items[0].author == "Example editor");
+}
