@@ -8,7 +8,7 @@ packages=(
   libpugixml-dev libgumbo-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libssl-dev libexpected-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev
-  python3
+  python3 tzdata
 )
 
 missing=()

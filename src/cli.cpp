@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -71,13 +73,14 @@ json article_json(const ArticleRecord& record) {
 void print_written(const FetchCommand& command, const FeedOutcome& outcome,
                    const Streams& streams) {
   for (const ArticleRecord& record : outcome.written) {
+    const char end = command.null ? '\0' : '\n';
     if (command.json) {
-      fmt::print(streams.out, "{}\n",
+      fmt::print(streams.out, "{}{}",
                  article_json(record).dump(-1, ' ', false,
-                                           json::error_handler_t::replace));
+                                           json::error_handler_t::replace),
+                 end);
     } else {
-      fmt::print(streams.out, "{}{}", record.path.string(),
-                 command.null ? '\0' : '\n');
+      fmt::print(streams.out, "{}{}", record.path.string(), end);
     }
   }
 }
@@ -259,8 +262,12 @@ Result<std::int64_t> capture_time_ms() {
         .count();
   }
   char* end = nullptr;
+  errno = 0;
   const long long seconds = std::strtoll(epoch, &end, 10);
-  if (*end != '\0' || seconds < 0) {
+  constexpr long long kMaxSeconds =
+      std::numeric_limits<std::int64_t>::max() / 1000;
+  if (*end != '\0' || end == epoch || errno == ERANGE || seconds < 0 ||
+      seconds > kMaxSeconds) {
     return fail("config", "SOURCE_DATE_EPOCH",
                 fmt::format("not a number of seconds: {}", epoch));
   }
@@ -316,25 +323,55 @@ CLI::App* add_index(CLI::App& app, IndexCommand& index, Streams& streams) {
   return cmd;
 }
 
+Result<void> check_zone(const std::string& zone) {
+  if (!known_time_zone(zone)) {
+    return fail("config", "--tz", fmt::format("unknown time zone: {}", zone));
+  }
+  return {};
+}
+
+// Checks everything that would fail every source alike, so it is one usage
+// error (exit 2) rather than one failure per feed.
+Result<void> prepare_fetch(FetchCommand& fetch) {
+  Result<std::int64_t> now = capture_time_ms();
+  if (!now) {
+    return tl::unexpected(now.error());
+  }
+  fetch.options.captured_ms = *now;
+  fetch.options.archive =
+      fetch.archive.empty() ? default_archive() : fetch.archive;
+  if (!fetch.options.feed_url.empty() && fetch.sources.size() > 1) {
+    return fail("config", "--feed-url", "names one feed; give it one source");
+  }
+  if (auto zone = check_zone(fetch.options.zone); !zone) {
+    return zone;
+  }
+  std::error_code ec;
+  if (!fetch.options.dry_run &&
+      !fs::create_directories(fetch.options.archive, ec) &&
+      !fs::is_directory(fetch.options.archive, ec)) {
+    return fail("config", fetch.options.archive.string(),
+                fmt::format("cannot use as the archive: {}",
+                            ec ? ec.message() : "not a directory"));
+  }
+  return {};
+}
+
 int dispatch(CLI::App* fetch_cmd, CLI::App* parse_cmd, FetchCommand& fetch,
              const ParseCommand& parse, IndexCommand& index,
              const Streams& streams) {
   if (fetch_cmd->parsed()) {
-    Result<std::int64_t> now = capture_time_ms();
-    if (!now) {
-      streams.report_error(now.error());
-      return kExitUsage;
-    }
-    fetch.options.captured_ms = *now;
-    fetch.options.archive =
-        fetch.archive.empty() ? default_archive() : fetch.archive;
-    if (!fetch.options.feed_url.empty() && fetch.sources.size() > 1) {
-      streams.report("--feed-url names one feed; give it one source");
+    if (auto ready = prepare_fetch(fetch); !ready) {
+      streams.report_error(ready.error());
       return kExitUsage;
     }
     return run_fetch(fetch, streams);
   }
   if (parse_cmd->parsed()) {
+    if (auto zone = check_zone(parse.zone); !zone) {
+      streams.report_error(zone.error());
+      return kExitUsage;
+    }
     return run_parse(parse, streams);
   }
   if (index.archive.empty()) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 
 #include "feedmark/text.h"
@@ -662,6 +663,21 @@ std::string format_day(UnixTime t) {
   std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", b.year, b.month,
                 b.day);
   return buffer;
+}
+
+bool known_time_zone(const std::string& zone) {
+  if (zone.empty() || zone == "UTC") {
+    return true;
+  }
+  // glibc reads an unknown TZ as UTC, which would give wrong dates silently.
+  if (zone.front() == '/' || zone.find("..") != std::string::npos) {
+    return false;
+  }
+  const char* dir = std::getenv("TZDIR");
+  const std::filesystem::path file =
+      std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") / zone;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(file, ec);
 }
 
 }  // namespace feedmark

@@ -646,12 +646,43 @@ bool repair_utf8(std::string& text) {
   return true;
 }
 
+namespace {
+
+bool is_forbidden_control(unsigned char c) {
+  return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+// XML 1.0 forbids C0 controls but tab, LF and CR; one stray NUL in a title
+// would make the whole feed unreadable, so each becomes U+FFFD instead.
+void replace_forbidden_controls(std::string& text) {
+  const auto bad = std::find_if(text.begin(), text.end(), [](char c) {
+    return is_forbidden_control(static_cast<unsigned char>(c));
+  });
+  if (bad == text.end()) {
+    return;
+  }
+  std::string out;
+  out.reserve(text.size() + 16);
+  out.append(text.begin(), bad);
+  for (auto it = bad; it != text.end(); ++it) {
+    if (is_forbidden_control(static_cast<unsigned char>(*it))) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out += *it;
+    }
+  }
+  text = std::move(out);
+}
+
+}  // namespace
+
 Result<Document> decode_response(Response&& response,
                                  const std::string& source) {
   const Choice choice = choose_charset(response.body, response.content_type);
   response.body.erase(0, choice.bom_length);
   auto [utf8, encoding] = decode_body(std::move(response.body), choice.charset);
   strip_leading_boms(utf8);
+  replace_forbidden_controls(utf8);
   if (is_blank(utf8)) {
     return fail("decode", source, "empty document");
   }

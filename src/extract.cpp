@@ -37,7 +37,12 @@ std::string item_key(const Item& item) {
   if (item.published) {
     return item.title + " " + format_iso8601(*item.published);
   }
-  return item.title;
+  if (!item.title.empty()) {
+    return item.title;
+  }
+  // Nothing names the item: its content does, so that two such items do not
+  // share one file.
+  return item.content_html.empty() ? item.summary_html : item.content_html;
 }
 
 Article extract_article(const Item& item, const ExtractOptions& options) {

@@ -81,6 +81,10 @@ std::string_view attribute(const GumboNode* node, const char* name) {
 
 enum class Treatment { kKeep, kUnwrap, kDrop, kLink };
 
+// Deeper elements are dropped: 100,000 nested <div>s must not exhaust the
+// stack of a thread.
+constexpr int kMaxDepth = 256;
+
 struct TagPolicy {
   Treatment treatment = Treatment::kUnwrap;  // <form>, <font>, unknown tags
   bool block = false;
@@ -290,7 +294,11 @@ struct LeadImageNode {
   const GumboNode* figure = nullptr;
 };
 
-const GumboNode* find_first_real_image(const GumboVector& nodes) {
+const GumboNode* find_first_real_image(const GumboVector& nodes,
+                                       int depth = 0) {
+  if (depth > kMaxDepth) {
+    return nullptr;
+  }
   for (unsigned i = 0; i < nodes.length; ++i) {
     const GumboNode* n = child(nodes, i);
     if (!is_element(n) || treatment_of(n) == Treatment::kDrop) {
@@ -299,7 +307,8 @@ const GumboNode* find_first_real_image(const GumboVector& nodes) {
     if (n->v.element.tag == GUMBO_TAG_IMG && !real_image_url(n).empty()) {
       return n;
     }
-    if (const GumboNode* found = find_first_real_image(n->v.element.children)) {
+    if (const GumboNode* found =
+            find_first_real_image(n->v.element.children, depth + 1)) {
       return found;
     }
   }
@@ -349,21 +358,36 @@ LeadImageNode locate_lead_image(const GumboVector& roots) {
   return lead;
 }
 
-void append_text_of(std::string& out, const GumboNode* node) {
+void append_piece(std::string& out, const GumboStringPiece& piece) {
+  out.append(piece.data, piece.length);
+}
+
+// Text that merely looks like a tag stays text: a title "std::vector<bool>"
+// (escaped as &lt;bool&gt; in the feed) is no element of HTML.
+void append_text_of(std::string& out, const GumboNode* node, int depth = 0) {
   if (is_text(node)) {
     out += node->v.text.text;
-  } else if (is_element(node) && treatment_of(node) != Treatment::kDrop) {
-    const bool block = is_block(node->v.element.tag);
-    if (block) {
-      out += ' ';
-    }
-    const GumboVector& kids = node->v.element.children;
-    for (unsigned i = 0; i < kids.length; ++i) {
-      append_text_of(out, child(kids, i));
-    }
-    if (block) {
-      out += ' ';
-    }
+    return;
+  }
+  if (!is_element(node) || treatment_of(node) == Treatment::kDrop ||
+      depth > kMaxDepth) {
+    return;
+  }
+  const bool unknown = node->v.element.tag == GUMBO_TAG_UNKNOWN;
+  const bool block = is_block(node->v.element.tag);
+  if (unknown) {
+    append_piece(out, node->v.element.original_tag);
+  } else if (block) {
+    out += ' ';
+  }
+  const GumboVector& kids = node->v.element.children;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    append_text_of(out, child(kids, i), depth + 1);
+  }
+  if (unknown) {
+    append_piece(out, node->v.element.original_end_tag);
+  } else if (block) {
+    out += ' ';
   }
 }
 
@@ -439,6 +463,8 @@ class Writer {
   void write_node(const GumboVector& siblings, unsigned index,
                   bool block_context);
   void write_element(const GumboNode* node);
+  void write_kept_element(const GumboNode* node, Treatment treatment,
+                          GumboTag tag);
   void write_iframe_link(const GumboNode* node);
   void write_attributes(const GumboNode* node);
   void write_attribute(std::string_view name, std::string_view value);
@@ -461,6 +487,7 @@ class Writer {
   bool pending_space_ = false;
   char32_t last_char_ = 0;
   int pre_depth_ = 0;
+  int depth_ = 0;
 };
 
 bool Writer::is_kept_block(const GumboNode* node) const {
@@ -520,9 +547,16 @@ void Writer::write_node(const GumboVector& siblings, unsigned index,
 void Writer::write_element(const GumboNode* node) {
   const Treatment treatment = treatment_of(node);
   const GumboTag tag = node->v.element.tag;
-  if (treatment == Treatment::kDrop) {
+  if (treatment == Treatment::kDrop || depth_ >= kMaxDepth) {
     return;
   }
+  ++depth_;
+  write_kept_element(node, treatment, tag);
+  --depth_;
+}
+
+void Writer::write_kept_element(const GumboNode* node, Treatment treatment,
+                                GumboTag tag) {
   if (treatment == Treatment::kLink) {
     write_iframe_link(node);
     return;
@@ -531,8 +565,12 @@ void Writer::write_element(const GumboNode* node) {
     write_children(node->v.element.children, false);
     return;
   }
-  if (tag == GUMBO_TAG_IMG && real_image_url(node).empty()) {
-    return;  // a pixel or an image without a source shows nothing
+  std::string image_src;
+  if (tag == GUMBO_TAG_IMG) {
+    image_src = resolve(real_image_url(node), true);
+    if (image_src.empty()) {
+      return;  // a pixel, or an image without a usable source, shows nothing
+    }
   }
   const bool block = is_block(tag);
   if (block) {
@@ -545,6 +583,9 @@ void Writer::write_element(const GumboNode* node) {
   out_ += '<';
   out_ += name;
   write_attributes(node);
+  if (!image_src.empty()) {
+    write_attribute("src", image_src);
+  }
   if (node->v.element.children.length == 0 &&
       (tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG ||
        tag == GUMBO_TAG_WBR || tag == GUMBO_TAG_COL ||
@@ -594,24 +635,17 @@ void Writer::write_attributes(const GumboNode* node) {
         if (tag == GUMBO_TAG_IMG && name == "src") {
           break;  // written below from the real source
         }
-        const std::string url = resolve(a->value, false);
+        const std::string url = resolve(a->value, name == "poster");
         if (!url.empty()) {
           write_attribute(name, url);
         }
         break;
       }
       case AttrKind::kSrcset:
-        if (std::string set = resolve_srcset(a->value, tag == GUMBO_TAG_IMG);
-            !set.empty()) {
+        if (std::string set = resolve_srcset(a->value, true); !set.empty()) {
           write_attribute(name, set);
         }
         break;
-    }
-  }
-  if (tag == GUMBO_TAG_IMG) {
-    const std::string src = resolve(real_image_url(node), true);
-    if (!src.empty()) {
-      write_attribute("src", src);
     }
   }
 }
@@ -629,8 +663,8 @@ std::string Writer::resolve(std::string_view url, bool image) const {
     return {};
   }
   std::string absolute = resolver_.resolve(url, !image);
-  if (!absolute.empty() && !is_http_url(absolute) &&
-      !absolute.starts_with("mailto:")) {
+  if (absolute.empty() ||
+      (!is_http_url(absolute) && !absolute.starts_with("mailto:"))) {
     return {};  // javascript:, vbscript:, data:, file: and the like
   }
   return image ? apply_image_proxy(options_.image_proxy, absolute) : absolute;

@@ -167,7 +167,7 @@ std::string inner_text(xml_node node) {
       out += n.value();
     } else if (n.type() == pugi::node_element) {
       StringWriter writer(out);
-      n.print(writer, "", pugi::format_raw | pugi::format_no_escapes);
+      n.print(writer, "", pugi::format_raw);
     }
   }
   return out;

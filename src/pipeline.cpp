@@ -72,11 +72,12 @@ bool FeedWriter::unchanged(ItemWork& w) {
     return false;
   }
   const auto known = state.articles.find(id);
-  if (known != state.articles.end()) {
+  if (known != state.articles.end() && known->second.digest == w.digest) {
     w.captured_ms = known->second.captured_ms;
-    return known->second.digest == w.digest;
+    return true;
   }
-  // Written by a run that was killed before it saved the state.
+  // Written by a run that was killed before it saved the state, or after a
+  // state file older than the articles was put back.
   const std::optional<ArticleEntry> on_disk =
       read_article_entry(dir / (id + ".md"));
   if (on_disk && on_disk->digest == w.digest) {
@@ -183,7 +184,9 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   if (!options.dry_run && !fs::create_directories(dir, ec) && ec) {
     return fail("write", dir.string(), ec.message());
   }
-  remove_stale_temporaries(dir);
+  if (!options.dry_run) {
+    remove_stale_temporaries(dir);
+  }
 
   std::vector<ItemWork> work = unique_items(*feed);
   FeedWriter writer{options, dir, state, existing, {}, {}};

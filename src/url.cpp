@@ -1,6 +1,7 @@
 #include "feedmark/url.h"
 
 #include <curl/curl.h>
+#include <locale.h>
 
 #include <algorithm>
 #include <memory>
@@ -64,9 +65,13 @@ bool starts_entity(std::string_view rest) {
 // Characters curl leaves alone but that a Markdown link destination or an
 // HTML attribute would change or end at: "https://x/wiki/Foo_(bar)",
 // "https://x/[a]/{b}|c".
-bool needs_percent_encoding(std::string_view url, std::size_t i) {
+bool needs_percent_encoding(std::string_view url, std::size_t i,
+                            std::size_t authority_end) {
   const unsigned char c = static_cast<unsigned char>(url[i]);
   switch (c) {
+    case '[':
+    case ']':
+      return i >= authority_end;  // an IPv6 host keeps its brackets
     case '(':
     case ')':
     case '<':
@@ -74,8 +79,6 @@ bool needs_percent_encoding(std::string_view url, std::size_t i) {
     case '"':
     case '\\':
     case '`':
-    case '[':
-    case ']':
     case '{':
     case '}':
     case '|':
@@ -90,11 +93,16 @@ bool needs_percent_encoding(std::string_view url, std::size_t i) {
 
 std::string escape_markdown_unsafe(std::string_view url) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t authority_end =
+      scheme_end == std::string_view::npos
+          ? 0
+          : std::min(url.find_first_of("/?#", scheme_end + 3), url.size());
   std::string out;
   out.reserve(url.size());
   for (std::size_t i = 0; i < url.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(url[i]);
-    if (needs_percent_encoding(url, i)) {
+    if (needs_percent_encoding(url, i, authority_end)) {
       out += '%';
       out += kHex[c >> 4];
       out += kHex[c & 0xf];
@@ -117,6 +125,19 @@ bool set_reference(CURLU* url, const std::string& ref) {
   }
   return curl_url_set(url, CURLUPART_URL, ref.c_str(), kParseFlags) ==
          CURLUE_OK;
+}
+
+// An international host name becomes punycode ("bücher.de" ->
+// "xn--bcher-kva.de"); libcurl converts only under a UTF-8 locale, and a
+// program starts in "C", so this thread switches for the call.
+std::string get_part_punycode(CURLU* url) {
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+  const locale_t previous = utf8 ? uselocale(utf8) : nullptr;
+  std::string text = get_part(url, CURLUPART_URL, CURLU_PUNYCODE);
+  if (previous) {
+    uselocale(previous);
+  }
+  return text;
 }
 
 void lowercase_host(CURLU* url) {
@@ -172,9 +193,7 @@ std::string UrlResolver::resolve(std::string_view reference,
   if (http) {
     lowercase_host(url.get());
   }
-  // An international host name becomes punycode ("例え.jp" ->
-  // "xn--r8jz45g.jp").
-  std::string text = get_part(url.get(), CURLUPART_URL, CURLU_PUNYCODE);
+  std::string text = get_part_punycode(url.get());
   return escape_markdown_unsafe(
       text.empty() ? get_part(url.get(), CURLUPART_URL) : text);
 }

@@ -344,6 +344,29 @@ TEST_CASE("feedmark index rebuilds every index.md from the article files alone",
   }
 }
 
+TEST_CASE("A state file older than the articles rewrites nothing",
+          "[cli][archive]") {
+  TempDir tmp;
+  const fs::path feed = tmp / "feed.xml";
+  const fs::path archive = tmp / "archive";
+  write_text(feed, rss_feed(3));
+  const auto first = run_feedmark(
+      {"fetch", feed.string(), "-a", archive.string()}, {}, kEpoch);
+  REQUIRE(first.status == 0);
+  const fs::path state =
+      fs::path(lines_of(first.out).at(0)).parent_path() / ".state.json";
+  const std::string old_state = read_text(state);
+  write_text(feed, rss_feed(3, "Item 1, corrected"));
+  REQUIRE(
+      run_feedmark({"fetch", feed.string(), "-a", archive.string()}).status ==
+      0);
+  write_text(state, old_state);  // as if a run died before saving its state
+  const auto again =
+      run_feedmark({"fetch", feed.string(), "-a", archive.string()});
+  CHECK(again.status == 0);
+  CHECK(again.out.empty());
+}
+
 TEST_CASE("A fetch after the state file is deleted rewrites nothing",
           "[cli][archive]") {
   TempDir tmp;
@@ -370,6 +393,13 @@ TEST_CASE("Output options: stdin, --feed-url, --json, -0 and --dry-run",
     REQUIRE(run.status == 0);
     // printf %s https://example.org/feed.xml | sha256sum | cut -c1-16
     CHECK(lines_of(run.out)[0].starts_with(archive + "/d74f9ca50683ebec/"));
+  }
+  SECTION("-0 with --json ends every object with NUL") {
+    const auto run =
+        run_feedmark({"fetch", golden_feed(), "-a", archive, "--json", "-0"});
+    REQUIRE(run.status == 0);
+    CHECK(std::count(run.out.begin(), run.out.end(), '\0') == 3);
+    CHECK(run.out.find('\n') == std::string::npos);
   }
   SECTION("-0 ends every path with NUL") {
     const auto run =
@@ -415,6 +445,26 @@ TEST_CASE("Usage errors exit 2; --help and --version exit 0 on stdout",
   }
   SECTION("no command") {
     CHECK(run_feedmark({}).status == 2);
+  }
+  SECTION("a SOURCE_DATE_EPOCH too large for milliseconds") {
+    CHECK(run_feedmark({"fetch", golden_feed(), "--dry-run"}, {},
+                       {{"SOURCE_DATE_EPOCH", "9223372036854775807"}})
+              .status == 2);
+  }
+  SECTION("an unknown --tz, which the C library would silently read as UTC") {
+    const auto run =
+        run_feedmark({"parse", golden_feed(), "--tz", "Nowhere/Zone"});
+    CHECK(run.status == 2);
+    CHECK(run.err.find("unknown time zone") != std::string::npos);
+  }
+  SECTION("an archive that is a file") {
+    TempDir tmp;
+    write_text(tmp / "afile", "x");
+    const auto run =
+        run_feedmark({"fetch", golden_feed(), "-a", (tmp / "afile").string()});
+    CHECK(run.status == 2);
+    CHECK(lines_of(run.err).size() == 1);
+    CHECK(run.out.empty());
   }
   SECTION("a bad SOURCE_DATE_EPOCH") {
     CHECK(run_feedmark({"fetch", golden_feed(), "--dry-run"}, {},

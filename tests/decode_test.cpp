@@ -414,3 +414,17 @@ TEST_CASE("Every charset canonical_charset names opens in iconv", "[decode]") {
     iconv_close(handle);
   }
 }
+
+TEST_CASE(
+    "Control characters XML forbids become U+FFFD instead of breaking the feed",
+    "[decode]") {
+  feedmark::Response response;
+  response.body = std::string(
+      "<rss><channel><title>x\0y\x01z\tw</title></channel></rss>", 52);
+  const auto document =
+      feedmark::decode_response(std::move(response), "nul.xml");
+  REQUIRE(document);
+  CHECK(document->utf8 ==
+        "<rss><channel><title>x\xEF\xBF\xBDy\xEF\xBF\xBDz\tw</title></"
+        "channel></rss>");
+}

@@ -304,3 +304,11 @@ TEST_CASE("The parse view reports the lead image but keeps it in the HTML",
     CHECK(view.content_html.empty());
   }
 }
+
+TEST_CASE("Items with no guid, link, title or date are told apart by content",
+          "[extract]") {
+  feedmark::Item a, b;
+  a.summary_html = "<p>first</p>";
+  b.summary_html = "<p>second</p>";
+  CHECK(feedmark::item_key(a) != feedmark::item_key(b));
+}

@@ -605,3 +605,61 @@ TEST_CASE("append_html_escaped escapes quotes only in attributes", "[html]") {
     CHECK(out == "x=a &amp; &lt;b&gt; &quot;c&quot;");
   }
 }
+
+TEST_CASE("Deeply nested markup is cut off instead of exhausting the stack",
+          "[html][robustness]") {
+  std::string deep;
+  for (int i = 0; i < 3000; ++i) {
+    deep += "<div>";
+  }
+  deep += "deep text<img src=\"/deep.jpg\">";
+  const std::string html = sanitized("<p>top</p>" + deep);
+  CHECK(html.starts_with("<p>top</p><div><div>"));
+  CHECK(html.find("deep text") == std::string::npos);
+  CHECK(html.size() < 3000 * 11);
+  CHECK(html_to_text("<b>top</b>" + deep) == "top");
+  CHECK(with_lead_image(deep, LeadImage::kTake).image_url.empty());
+}
+
+TEST_CASE(
+    "The image proxy applies to every image URL and never to a dropped one",
+    "[html][image]") {
+  const std::string proxy = "https://px.example/?u={url_encoded}";
+  SanitizeOptions options;
+  options.base_url = kBase;
+  options.image_proxy = proxy;
+  SECTION("an image whose source is a script is dropped, not proxied") {
+    const std::string html =
+        sanitize_html("<p>a<img src=\"javascript:alert(1)\">b</p>", options)
+            .html;
+    CHECK(html == "<p>ab</p>");
+  }
+  SECTION("a relative image without any base is dropped") {
+    SanitizeOptions no_base = options;
+    no_base.base_url = {};
+    CHECK(sanitize_html("<p>a<img src=\"/rel.jpg\">b</p>", no_base).html ==
+          "<p>ab</p>");
+  }
+  SECTION("a video poster and a picture source's srcset are proxied") {
+    const std::string html =
+        sanitize_html(
+            "<video poster=\"/p.jpg\"></video><picture><source "
+            "srcset=\"/s.webp 1x\"><img src=\"/i.jpg\"></picture>",
+            options)
+            .html;
+    CHECK_THAT(html, Contains("poster=\"https://px.example/"
+                              "?u=https%3A%2F%2Fwww.example.com%2Fp.jpg\""));
+    CHECK_THAT(html,
+               Contains("srcset=\"https://px.example/"
+                        "?u=https%3A%2F%2Fwww.example.com%2Fs.webp 1x\""));
+    CHECK_THAT(html, Contains("src=\"https://px.example/"
+                              "?u=https%3A%2F%2Fwww.example.com%2Fi.jpg\""));
+  }
+}
+
+TEST_CASE("Plain text keeps what only looks like a tag", "[html][text]") {
+  CHECK(html_to_text("Why std::vector<bool> is special") ==
+        "Why std::vector<bool> is special");
+  CHECK(html_to_text("<b>Bold</b> and <i>italic</i>") == "Bold and italic");
+  CHECK(html_to_text("a<script>alert(1)</script>b") == "ab");
+}

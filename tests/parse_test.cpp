@@ -808,3 +808,15 @@ TEST_CASE("RSS 1.0 items are named by rdf:about; dc:author is an author",
   CHECK(feed.items[0].guid == "https://example.org/1");
   CHECK(feed.items[0].author == "Example editor");
 }
+
+TEST_CASE("Raw markup inside a description keeps its escaped text escaped",
+          "[parse][rss]") {
+  const Feed feed = parsed_text(
+      "<rss version=\"2.0\"><channel><item><title>Why std::vector&lt;bool&gt; "
+      "is "
+      "special</title><description><p>Use &lt;script&gt; for &quot;JS&quot;</p>"
+      "</description></item></channel></rss>");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].title == "Why std::vector<bool> is special");
+  CHECK(feed.items[0].summary_html == "<p>Use &lt;script&gt; for \"JS\"</p>");
+}

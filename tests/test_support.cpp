@@ -200,12 +200,8 @@ namespace {}  // namespace
 
 std::string unescape_html(std::string_view s) {
   static const std::pair<std::string_view, std::string_view> kEntities[] = {
-      {"&lt;", "<"},
-      {"&gt;", ">"},
-      {"&quot;", "\""},
-      {"&#39;", "'"},
-      {"&#x27;", "'"},
-      {"&amp;", "&"}};
+      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
+      {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     bool replaced = false;

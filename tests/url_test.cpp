@@ -236,3 +236,12 @@ TEST_CASE("The image proxy template fills in its placeholders",
     CHECK(apply_image_proxy("", url) == url);
   }
 }
+
+TEST_CASE("International hosts become punycode; IPv6 hosts keep their brackets",
+          "[url]") {
+  CHECK(normalize_url("https://bücher.de/x") == "https://xn--bcher-kva.de/x");
+  CHECK(normalize_url("https://例え.jp/") == "https://xn--r8jz45g.jp/");
+  CHECK(normalize_url("https://[::1]/v6") == "https://[::1]/v6");
+  CHECK(normalize_url("https://example.org/a[1]") ==
+        "https://example.org/a%5B1%5D");
+}

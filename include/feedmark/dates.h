@@ -16,6 +16,10 @@ using UnixTime = std::int64_t;
 std::optional<UnixTime> parse_date(std::string_view text,
                                    const std::string& zone = {});
 
+/// True for "" and "UTC", and for an IANA zone name the system's time zone
+/// database holds ("Asia/Shanghai").
+bool known_time_zone(const std::string& zone);
+
 /// "2022-03-30T17:45:57Z"
 std::string format_iso8601(UnixTime t);
 

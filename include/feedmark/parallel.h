@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace feedmark {
 
 /// Runs f(i) for every i in [0, n), on `threads` threads (0: one per core),
-/// the calling thread included. f must be safe to call concurrently.
+/// the calling thread included. f must be safe to call concurrently; the
+/// first exception it throws is rethrown here once every thread has stopped.
 template <class F>
 void parallel_for(std::size_t n, unsigned threads, F f) {
   if (threads == 0) {
@@ -22,16 +25,29 @@ void parallel_for(std::size_t n, unsigned threads, F f) {
     return;
   }
   std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
   const auto worker = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      f(i);
+    try {
+      for (std::size_t i = next++; i < n; i = next++) {
+        f(i);
+      }
+    } catch (...) {  // bad_alloc: stop everyone, rethrow on the caller
+      next = n;
+      const std::lock_guard lock(failure_mutex);
+      failure = failure ? failure : std::current_exception();
     }
   };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(worker);
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+      pool.emplace_back(worker);
+    }
+    worker();
   }
-  worker();
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
 }
 
 }  // namespace feedmark
