@@ -36,16 +36,6 @@ bool is_hex16(std::string_view name) {
          });
 }
 
-/// The item id of an article file name ("2050d6b4bc00c5c5.md"), or "".
-std::string article_id_of(const fs::path& file) {
-  const std::string name = file.filename().string();
-  if (name.size() == 19 && name.ends_with(".md") &&
-      is_hex16(name.substr(0, 16))) {
-    return name.substr(0, 16);
-  }
-  return {};
-}
-
 // "[title](link)": the title ends at the first "](" whose "]" is not
 // escaped; escape_markdown_text escapes every "]" of a title.
 std::optional<std::string> link_text_of(std::string_view line) {
@@ -166,6 +156,15 @@ Result<void> write_if_changed(const fs::path& path,
 }
 
 }  // namespace
+
+std::string article_id_of(const fs::path& file) {
+  const std::string name = file.filename().string();
+  if (name.size() == 19 && name.ends_with(".md") &&
+      is_hex16(name.substr(0, 16))) {
+    return name.substr(0, 16);
+  }
+  return {};
+}
 
 std::string feed_id(const std::string& feed_key) {
   return short_hash(feed_key);

@@ -1,9 +1,7 @@
 #include "feedmark/pipeline.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "feedmark/decode.h"
@@ -45,9 +43,8 @@ std::unordered_set<std::string> existing_article_ids(const fs::path& dir) {
   std::unordered_set<std::string> ids;
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.size() == 19 && name.ends_with(".md")) {
-      ids.insert(name.substr(0, 16));
+    if (std::string id = article_id_of(e.path()); !id.empty()) {
+      ids.insert(std::move(id));
     }
   }
   return ids;

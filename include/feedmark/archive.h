@@ -34,6 +34,9 @@ struct FeedState {
 /// `<feed-id>`: the short hash of the feed key.
 std::string feed_id(const std::string& feed_key);
 
+/// The item id of an article file name ("2050d6b4bc00c5c5.md"), or "".
+std::string article_id_of(const std::filesystem::path& file);
+
 /// Reads `<dir>/.state.json`; when it is missing or unreadable, rebuilds the
 /// article entries from the article files (the header from index.md).
 FeedState load_feed_state(const std::filesystem::path& dir);
