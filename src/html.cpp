@@ -478,7 +478,7 @@ class Writer {
   bool touches_block(const GumboVector& siblings, unsigned index,
                      bool block_context) const;
   std::string resolve(std::string_view url, bool image) const;
-  std::string resolve_srcset(std::string_view srcset, bool image) const;
+  std::string resolve_srcset(std::string_view srcset) const;
 
   const SanitizeOptions& options_;
   const UrlResolver& resolver_;
@@ -642,7 +642,7 @@ void Writer::write_attributes(const GumboNode* node) {
         break;
       }
       case AttrKind::kSrcset:
-        if (std::string set = resolve_srcset(a->value, true); !set.empty()) {
+        if (std::string set = resolve_srcset(a->value); !set.empty()) {
           write_attribute(name, set);
         }
         break;
@@ -662,18 +662,17 @@ std::string Writer::resolve(std::string_view url, bool image) const {
   if (url.empty()) {
     return {};
   }
-  std::string absolute = resolver_.resolve(url, !image);
-  if (absolute.empty() ||
-      (!is_http_url(absolute) && !absolute.starts_with("mailto:"))) {
-    return {};  // javascript:, vbscript:, data:, file: and the like
+  std::string absolute = resolver_.resolve(url, /*allow_mailto=*/!image);
+  if (absolute.empty() || !image) {
+    return absolute;
   }
-  return image ? apply_image_proxy(options_.image_proxy, absolute) : absolute;
+  return apply_image_proxy(options_.image_proxy, absolute);
 }
 
-std::string Writer::resolve_srcset(std::string_view srcset, bool image) const {
+std::string Writer::resolve_srcset(std::string_view srcset) const {
   std::string out;
   for (const SrcsetCandidate& c : split_srcset(srcset)) {
-    const std::string url = resolve(c.url, image);
+    const std::string url = resolve(c.url, true);
     if (url.empty()) {
       continue;
     }

@@ -171,7 +171,6 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   }
   FeedOutcome outcome;
   outcome.feed_id = feed_id(feed_key_for(source, *feed, options.feed_url));
-  outcome.title = feed->title;
   outcome.items = feed->items.size();
   outcome.warnings = feed->warnings;
   const fs::path dir = options.archive / outcome.feed_id;

@@ -173,12 +173,12 @@ UrlResolver::~UrlResolver() {
 }
 
 std::string UrlResolver::resolve(std::string_view reference,
-                                 bool allow_any_scheme) const {
+                                 bool allow_mailto) const {
   const std::string ref = clean_reference(reference);
   if (ref.empty()) {
     return {};  // an empty href names no resource here, not the base itself
   }
-  if (allow_any_scheme && istarts_with(ref, "mailto:")) {
+  if (allow_mailto && istarts_with(ref, "mailto:")) {
     return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
   }
   UrlHandle url(base_ ? curl_url_dup(static_cast<CURLU*>(base_)) : curl_url());
@@ -186,21 +186,18 @@ std::string UrlResolver::resolve(std::string_view reference,
     return {};
   }
   const std::string scheme = get_part(url.get(), CURLUPART_SCHEME);
-  const bool http = scheme == "http" || scheme == "https";
-  if (scheme.empty() || (!http && !allow_any_scheme)) {
-    return {};
+  if (scheme != "http" && scheme != "https") {
+    return {};  // javascript:, vbscript:, data:, file:, ftp: and the like
   }
-  if (http) {
-    lowercase_host(url.get());
-  }
+  lowercase_host(url.get());
   std::string text = get_part_punycode(url.get());
   return escape_markdown_unsafe(
       text.empty() ? get_part(url.get(), CURLUPART_URL) : text);
 }
 
 std::string resolve_url(std::string_view base, std::string_view reference,
-                        bool allow_any_scheme) {
-  return UrlResolver(base).resolve(reference, allow_any_scheme);
+                        bool allow_mailto) {
+  return UrlResolver(base).resolve(reference, allow_mailto);
 }
 
 std::string apply_image_proxy(std::string_view proxy_template,

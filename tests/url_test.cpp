@@ -158,7 +158,8 @@ TEST_CASE("Only http and https URLs are accepted", "[url]") {
   }
 }
 
-TEST_CASE("A mailto: link is kept only when any scheme is allowed", "[url]") {
+TEST_CASE("A mailto: link is kept only when mailto is allowed", "[url]") {
+  CHECK(resolve_url(kBase, "javascript:alert(1)", true).empty());
   CHECK(resolve_url(kBase, "mailto:news@example.com").empty());
   CHECK(resolve_url(kBase, "mailto:news@example.com", true) ==
         "mailto:news@example.com");

@@ -33,7 +33,6 @@ struct ArticleRecord {
 
 struct FeedOutcome {
   std::string feed_id;
-  std::string title;
   std::size_t items = 0;
   std::vector<ArticleRecord> written;  ///< in document order
   std::vector<std::string> warnings;

@@ -7,11 +7,10 @@ namespace feedmark {
 
 /// Resolves `reference` against `base` and normalizes the result with
 /// libcurl's URL API: unsafe characters percent-encoded, scheme and host in
-/// lower case. Returns "" when the result is not an absolute http(s) URL
-/// (or `allow_any_scheme` is set and it is absolute but not http(s), as for
-/// mailto: links).
+/// lower case. Returns "" unless the result is an absolute http(s) URL, or,
+/// with `allow_mailto`, a mailto: URL (for links).
 std::string resolve_url(std::string_view base, std::string_view reference,
-                        bool allow_any_scheme = false);
+                        bool allow_mailto = false);
 
 /// Normalizes an absolute http(s) URL; "" if it is not one.
 inline std::string normalize_url(std::string_view url) {
@@ -25,9 +24,9 @@ class UrlResolver {
   ~UrlResolver();
   UrlResolver(const UrlResolver&) = delete;
   UrlResolver& operator=(const UrlResolver&) = delete;
-  /// As resolve_url(base, reference, allow_any_scheme).
+  /// As resolve_url(base, reference, allow_mailto).
   std::string resolve(std::string_view reference,
-                      bool allow_any_scheme = false) const;
+                      bool allow_mailto = false) const;
 
  private:
   void* base_ = nullptr;  ///< CURLU*, kept out of this header
