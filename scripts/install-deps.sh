@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libpugixml-dev libgumbo-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libssl-dev libexpected-dev
-  catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev
+  catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   python3 tzdata
 )
 

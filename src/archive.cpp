@@ -1,9 +1,14 @@
 #include "feedmark/archive.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -107,34 +112,6 @@ ArticleEntry entry_from_json(const json& j) {
   return e;
 }
 
-std::optional<FeedState> read_state_file(const fs::path& dir) {
-  const std::optional<std::string> text = read_file(dir / kStateFile);
-  if (!text) {
-    return std::nullopt;
-  }
-  const json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return std::nullopt;
-  }
-  try {
-    FeedState state;
-    state.key = j.value("key", "");
-    state.title = j.value("title", "");
-    state.link = j.value("link", "");
-    state.etag = j.value("etag", "");
-    state.last_modified = j.value("last_modified", "");
-    if (j.contains("next_fetch") && !j["next_fetch"].is_null()) {
-      state.next_fetch = j["next_fetch"].get<UnixTime>();
-    }
-    for (const auto& [id, entry] : j.at("articles").items()) {
-      state.articles.emplace(id, entry_from_json(entry));
-    }
-    return state;
-  } catch (const json::exception&) {
-    return std::nullopt;  // a damaged cache is rebuilt from the files
-  }
-}
-
 std::int64_t sort_time_ms(const ArticleEntry& e) {
   return e.published ? *e.published * 1000 : e.captured_ms;
 }
@@ -202,6 +179,34 @@ std::map<std::string, ArticleEntry> scan_articles(const fs::path& dir) {
     }
   }
   return articles;
+}
+
+std::optional<FeedState> read_state_file(const fs::path& dir) {
+  const std::optional<std::string> text = read_file(dir / kStateFile);
+  if (!text) {
+    return std::nullopt;
+  }
+  const json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return std::nullopt;
+  }
+  try {
+    FeedState state;
+    state.key = j.value("key", "");
+    state.title = j.value("title", "");
+    state.link = j.value("link", "");
+    state.etag = j.value("etag", "");
+    state.last_modified = j.value("last_modified", "");
+    if (j.contains("next_fetch") && !j["next_fetch"].is_null()) {
+      state.next_fetch = j["next_fetch"].get<UnixTime>();
+    }
+    for (const auto& [id, entry] : j.at("articles").items()) {
+      state.articles.emplace(id, entry_from_json(entry));
+    }
+    return state;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged cache is rebuilt from the files
+  }
 }
 
 FeedState load_feed_state(const fs::path& dir) {
@@ -308,6 +313,9 @@ Result<int> rebuild_indexes(const fs::path& archive) {
     }
     const std::map<std::string, ArticleEntry> articles =
         scan_articles(e.path());
+    if (articles.empty() && !fs::exists(e.path() / kIndexFile, ec)) {
+      continue;  // a feed never archived yet, only deferred (Retry-After)
+    }
     if (auto written = write_if_changed(e.path() / kIndexFile,
                                         render_feed_index(header, articles));
         !written) {
@@ -319,6 +327,36 @@ Result<int> rebuild_indexes(const fs::path& archive) {
     return tl::unexpected(written.error());
   }
   return feeds;
+}
+
+Result<ArchiveLock> ArchiveLock::acquire(const fs::path& archive, bool wait) {
+  const fs::path path = archive / ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return fail("config", path.string(), std::strerror(errno));
+  }
+  int status = 0;
+  do {
+    status = ::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB));
+  } while (status != 0 && errno == EINTR);
+  if (status != 0) {
+    const int error = errno;
+    ::close(fd);
+    return error == EWOULDBLOCK
+               ? fail("lock", archive.string(),
+                      "locked by another feedmark run (use --wait to wait)")
+               : fail("config", path.string(), std::strerror(error));
+  }
+  return ArchiveLock(fd);
+}
+
+ArchiveLock::ArchiveLock(ArchiveLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {}
+
+ArchiveLock::~ArchiveLock() {
+  if (fd_ >= 0) {
+    ::close(fd_);  // releases the lock
+  }
 }
 
 void remove_stale_temporaries(const fs::path& dir) {

@@ -6,16 +6,22 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "feedmark/archive.h"
 #include "feedmark/decode.h"
 #include "feedmark/extract.h"
+#include "feedmark/feedlist.h"
+#include "feedmark/fetch_command.h"
 #include "feedmark/parallel.h"
 #include "feedmark/parse.h"
 #include "feedmark/pipeline.h"
+#include "feedmark/progress.h"
 
 namespace feedmark {
 namespace {
@@ -23,116 +29,48 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;  // keys in the SPEC's order
 
-/// Where results and diagnostics go, and how much of the latter.
-struct Streams {
-  std::FILE* out;
-  std::FILE* err;
-  bool quiet = false;
-  bool verbose = false;
-
-  void report(const std::string& line) const {
-    fmt::print(err, "feedmark: {}\n", line);
-  }
-  void report_error(const Error& error) const { report(describe(error)); }
+/// The network flags `fetch` and `parse` share.
+struct NetworkFlags {
+  unsigned jobs = 8;
+  double timeout_s = 30;
+  std::uint64_t max_size = 33'554'432;
+  unsigned retries = 2;
+  std::string user_agent = std::string("feedmark/") + FEEDMARK_VERSION;
 };
 
 struct FetchCommand {
   std::vector<std::string> sources;
+  std::vector<std::string> feed_lists;
   std::string archive;
   ArchiveOptions options;
+  NetworkFlags network;
   bool json = false;
   bool null = false;
+  bool wait = false;
+  ProgressMode progress = ProgressMode::kAuto;
 };
 
 struct ParseCommand {
   std::vector<std::string> sources;
   std::string base;
   std::string zone;
+  NetworkFlags network;
 };
 
 struct IndexCommand {
   std::string archive;
+  bool wait = false;
 };
 
-// ---------------------------------------------------------------- fetch
-
-json article_json(const ArticleRecord& record) {
-  const Article& a = record.article;
-  return {{"path", record.path.string()},
-          {"feed_id", record.feed_id},
-          {"id", a.id},
-          {"status", record.updated ? "updated" : "new"},
-          {"title", a.title},
-          {"link", a.link},
-          {"published",
-           a.published ? json(format_iso8601(*a.published)) : json(nullptr)},
-          {"image", a.image.empty() ? json(nullptr) : json(a.image)},
-          {"caption", a.caption.empty() ? json(nullptr) : json(a.caption)}};
-}
-
-void print_written(const FetchCommand& command, const FeedOutcome& outcome,
-                   const Streams& streams) {
-  for (const ArticleRecord& record : outcome.written) {
-    const char end = command.null ? '\0' : '\n';
-    if (command.json) {
-      fmt::print(streams.out, "{}{}",
-                 article_json(record).dump(-1, ' ', false,
-                                           json::error_handler_t::replace),
-                 end);
-    } else {
-      fmt::print(streams.out, "{}{}", record.path.string(), end);
-    }
-  }
-}
-
-void print_feed_report(const std::string& source, const FeedOutcome& outcome,
-                       const Streams& streams) {
-  if (!streams.quiet) {
-    for (const std::string& warning : outcome.warnings) {
-      streams.report(fmt::format("{}: warning: {}", source, warning));
-    }
-  }
-  if (streams.verbose) {
-    const auto updated =
-        std::count_if(outcome.written.begin(), outcome.written.end(),
-                      [](const ArticleRecord& r) { return r.updated; });
-    streams.report(fmt::format(
-        "{}: ok, {} items, {} new, {} updated, feed {}", source, outcome.items,
-        outcome.written.size() - updated, updated, outcome.feed_id));
-  }
-}
-
-Result<FeedOutcome> archive_one(const Source& source,
-                                const ArchiveOptions& options) {
-  if (source.kind == Source::Kind::kUrl) {
-    return fail("fetch", source.location, "fetching URLs is not supported yet");
-  }
-  return archive_local_source(source, options);
-}
-
-int run_fetch(const FetchCommand& command, const Streams& streams) {
-  bool failed = false;
-  for (const std::string& text : command.sources) {
-    const Source source = classify_source(text);
-    Result<FeedOutcome> outcome = archive_one(source, command.options);
-    if (!outcome) {
-      streams.report_error(outcome.error());
-      failed = true;
-      continue;
-    }
-    print_written(command, *outcome, streams);
-    print_feed_report(text, *outcome, streams);
-  }
-  std::error_code ec;
-  if (!command.options.dry_run &&
-      fs::is_directory(command.options.archive, ec)) {
-    if (auto root = write_root_index(command.options.archive); !root) {
-      streams.report_error(root.error());
-      failed = true;
-    }
-  }
-  std::fflush(streams.out);
-  return failed ? kExitSourceFailed : kExitOk;
+HttpOptions http_options(const NetworkFlags& flags, std::int64_t now_ms) {
+  HttpOptions http;
+  http.jobs = flags.jobs;
+  http.timeout = std::chrono::milliseconds(
+      static_cast<std::int64_t>(flags.timeout_s * 1000));
+  http.max_size = flags.max_size;
+  http.retries = flags.retries;
+  http.now = now_ms / 1000;
+  return http;
 }
 
 // ---------------------------------------------------------------- parse
@@ -184,16 +122,55 @@ json item_json(const Item& item) {
           {"content_html", nullable(view.content_html)}};
 }
 
-Result<Feed> read_feed(const std::string& text, const ParseCommand& command) {
+// `parse` prints feeds in the order given, so it downloads every URL first.
+std::map<std::string, Result<Response>> download_urls(
+    const ParseCommand& command) {
+  std::vector<HttpRequest> requests;
+  for (const std::string& text : command.sources) {
+    if (classify_source(text).kind == Source::Kind::kUrl) {
+      requests.push_back({text, command.network.user_agent, {}, {}});
+    }
+  }
+  std::map<std::string, Result<Response>> responses;
+  fetch_all(requests, http_options(command.network, 0),
+            [&](std::size_t i, Result<HttpResult> result) {
+              if (!result) {
+                responses.emplace(requests[i].url,
+                                  tl::unexpected(result.error()));
+              } else if (result->kind != HttpResult::Kind::kFetched) {
+                responses.emplace(requests[i].url,
+                                  fail("fetch", requests[i].url,
+                                       fmt::format("HTTP {}, nothing to parse",
+                                                   result->response.status)));
+              } else {
+                responses.emplace(requests[i].url, std::move(result->response));
+              }
+            });
+  return responses;
+}
+
+Result<Response> read_response(
+    const std::string& text, const ParseCommand& command,
+    std::map<std::string, Result<Response>>& downloads) {
   const Source source = classify_source(text);
   if (source.kind == Source::Kind::kUrl) {
-    return fail("fetch", text, "fetching URLs is not supported yet");
+    Result<Response>& downloaded = downloads.at(text);
+    const bool again =
+        std::count(command.sources.begin(), command.sources.end(), text) > 1;
+    return again ? downloaded : std::move(downloaded);
   }
   Result<Response> response = read_local_source(source);
+  if (response) {
+    response->final_url = command.base;
+  }
+  return response;
+}
+
+Result<Feed> read_feed(Result<Response> response, const std::string& text,
+                       const ParseCommand& command) {
   if (!response) {
     return tl::unexpected(response.error());
   }
-  response->final_url = command.base;
   Result<Document> document = decode_response(std::move(*response), text);
   if (!document) {
     return tl::unexpected(document.error());
@@ -203,8 +180,10 @@ Result<Feed> read_feed(const std::string& text, const ParseCommand& command) {
 
 int run_parse(const ParseCommand& command, const Streams& streams) {
   bool failed = false;
+  std::map<std::string, Result<Response>> downloads = download_urls(command);
   for (const std::string& text : command.sources) {
-    const Result<Feed> feed = read_feed(text, command);
+    const Result<Feed> feed =
+        read_feed(read_response(text, command, downloads), text, command);
     if (!feed) {
       streams.report_error(feed.error());
       failed = true;
@@ -234,6 +213,18 @@ int run_parse(const ParseCommand& command, const Streams& streams) {
 // ---------------------------------------------------------------- index
 
 int run_index(const IndexCommand& command, const Streams& streams) {
+  std::error_code ec;
+  if (!fs::is_directory(command.archive, ec)) {
+    streams.report_error(
+        {"index", command.archive, "no such archive directory"});
+    return kExitSourceFailed;
+  }
+  Result<ArchiveLock> lock =
+      ArchiveLock::acquire(command.archive, command.wait);
+  if (!lock) {
+    streams.report_error(lock.error());
+    return lock.error().stage == "lock" ? kExitLocked : kExitUsage;
+  }
   const Result<int> feeds = rebuild_indexes(command.archive);
   if (!feeds) {
     streams.report_error(feeds.error());
@@ -280,13 +271,34 @@ void add_verbosity(CLI::App& command, Streams& streams) {
                    "A report line per feed on stderr");
 }
 
+void add_network(CLI::App& command, NetworkFlags& flags) {
+  command
+      .add_option("--timeout", flags.timeout_s,
+                  "Whole-transfer limit per attempt, in seconds")
+      ->check(CLI::Range(0.001, 86400.0));
+  command
+      .add_option("--max-size", flags.max_size,
+                  "Abort a response larger than this many bytes")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--retries", flags.retries,
+                  "Retries of connect errors and 5xx, with backoff")
+      ->check(CLI::Range(0, 10));
+  command.add_option("--user-agent", flags.user_agent, "The User-Agent header");
+}
+
 CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
   CLI::App* cmd =
       app.add_subcommand("fetch", "Archive every source as Markdown");
-  cmd->add_option("sources", fetch.sources, "Feed files, - for stdin")
-      ->required();
+  cmd->add_option("sources", fetch.sources,
+                  "http(s) URLs, feed files, - for stdin");
+  cmd->add_option("--feeds", fetch.feed_lists,
+                  "A feed list: OPML, or a source a line (repeatable)");
   cmd->add_option("-a,--archive", fetch.archive,
                   "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)");
+  cmd->add_option("-j,--jobs", fetch.network.jobs, "Feeds downloaded at once")
+      ->check(CLI::Range(1, 256));
+  add_network(*cmd, fetch.network);
   cmd->add_option(
       "--feed-url", fetch.options.feed_url,
       "The feed's identity and base URL when reading a file or stdin");
@@ -298,6 +310,14 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
   cmd->add_flag("--json", fetch.json,
                 "Print a JSON object per written article");
   cmd->add_flag("-0,--null", fetch.null, "End printed paths with NUL");
+  cmd->add_flag("--wait", fetch.wait,
+                "Wait for the archive lock instead of failing");
+  cmd->add_option("--progress", fetch.progress,
+                  "Progress bar on stderr: auto (on a terminal), always, never")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, ProgressMode>{
+          {"auto", ProgressMode::kAuto},
+          {"always", ProgressMode::kAlways},
+          {"never", ProgressMode::kNever}}));
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -305,11 +325,13 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
 CLI::App* add_parse(CLI::App& app, ParseCommand& parse, Streams& streams) {
   CLI::App* cmd =
       app.add_subcommand("parse", "Print parsed feeds as JSON Lines");
-  cmd->add_option("sources", parse.sources, "Feed files, - for stdin")
+  cmd->add_option("sources", parse.sources,
+                  "http(s) URLs, feed files, - for stdin")
       ->required();
   cmd->add_option("--feed-url,--base", parse.base,
                   "Base URL of a file or stdin");
   cmd->add_option("--tz", parse.zone, "Zone for dates that carry none");
+  add_network(*cmd, parse.network);
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -319,6 +341,8 @@ CLI::App* add_index(CLI::App& app, IndexCommand& index, Streams& streams) {
       "index", "Rebuild every index.md from the article files");
   cmd->add_option("-a,--archive", index.archive,
                   "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)");
+  cmd->add_flag("--wait", index.wait,
+                "Wait for the archive lock instead of failing");
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -330,9 +354,52 @@ Result<void> check_zone(const std::string& zone) {
   return {};
 }
 
+/// The command line's sources, then each feed list's, without repeats.
+Result<std::vector<FeedEntry>> gather_sources(const FetchCommand& fetch) {
+  std::vector<FeedEntry> entries;
+  for (const std::string& source : fetch.sources) {
+    entries.push_back({source, {}});
+  }
+  for (const std::string& list : fetch.feed_lists) {
+    Result<std::vector<FeedEntry>> listed = read_feed_list(list);
+    if (!listed) {
+      return tl::unexpected(listed.error());
+    }
+    std::move(listed->begin(), listed->end(), std::back_inserter(entries));
+  }
+  std::set<std::string> seen;
+  std::erase_if(entries, [&](const FeedEntry& e) {
+    return !seen.insert(e.source).second;
+  });
+  if (entries.empty()) {
+    return fail("config", "fetch", "no sources: give URLs, files or --feeds");
+  }
+  return entries;
+}
+
+FeedJob job_for(const FeedEntry& entry, const FetchCommand& fetch) {
+  FeedJob job{classify_source(entry.source), fetch.options,
+              entry.settings.user_agent.value_or(fetch.network.user_agent)};
+  const FeedSettings& s = entry.settings;
+  job.options.zone = s.zone.value_or(job.options.zone);
+  job.options.image_proxy = s.image_proxy.value_or(job.options.image_proxy);
+  job.options.encoding = s.encoding.value_or("");
+  return job;
+}
+
+Result<void> check_archive_dir(const fs::path& archive) {
+  std::error_code ec;
+  if (!fs::create_directories(archive, ec) && !fs::is_directory(archive, ec)) {
+    return fail("config", archive.string(),
+                fmt::format("cannot use as the archive: {}",
+                            ec ? ec.message() : "not a directory"));
+  }
+  return {};
+}
+
 // Checks everything that would fail every source alike, so it is one usage
 // error (exit 2) rather than one failure per feed.
-Result<void> prepare_fetch(FetchCommand& fetch) {
+Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
   Result<std::int64_t> now = capture_time_ms();
   if (!now) {
     return tl::unexpected(now.error());
@@ -340,32 +407,44 @@ Result<void> prepare_fetch(FetchCommand& fetch) {
   fetch.options.captured_ms = *now;
   fetch.options.archive =
       fetch.archive.empty() ? default_archive() : fetch.archive;
-  if (!fetch.options.feed_url.empty() && fetch.sources.size() > 1) {
+  if (auto zone = check_zone(fetch.options.zone); !zone) {
+    return tl::unexpected(zone.error());
+  }
+  Result<std::vector<FeedEntry>> entries = gather_sources(fetch);
+  if (!entries) {
+    return tl::unexpected(entries.error());
+  }
+  if (!fetch.options.feed_url.empty() && entries->size() > 1) {
     return fail("config", "--feed-url", "names one feed; give it one source");
   }
-  if (auto zone = check_zone(fetch.options.zone); !zone) {
-    return zone;
+  if (!fetch.options.dry_run) {
+    if (auto dir = check_archive_dir(fetch.options.archive); !dir) {
+      return tl::unexpected(dir.error());
+    }
   }
-  std::error_code ec;
-  if (!fetch.options.dry_run &&
-      !fs::create_directories(fetch.options.archive, ec) &&
-      !fs::is_directory(fetch.options.archive, ec)) {
-    return fail("config", fetch.options.archive.string(),
-                fmt::format("cannot use as the archive: {}",
-                            ec ? ec.message() : "not a directory"));
+  FetchPlan plan;
+  for (const FeedEntry& entry : *entries) {
+    plan.jobs.push_back(job_for(entry, fetch));
   }
-  return {};
+  plan.archive = fetch.options.archive;
+  plan.dry_run = fetch.options.dry_run;
+  plan.http = http_options(fetch.network, *now);
+  plan.json = fetch.json;
+  plan.null = fetch.null;
+  plan.wait = fetch.wait;
+  plan.progress = fetch.progress;
+  return plan;
 }
 
 int dispatch(CLI::App* fetch_cmd, CLI::App* parse_cmd, FetchCommand& fetch,
-             const ParseCommand& parse, IndexCommand& index,
-             const Streams& streams) {
+             const ParseCommand& parse, IndexCommand& index, Streams& streams) {
   if (fetch_cmd->parsed()) {
-    if (auto ready = prepare_fetch(fetch); !ready) {
-      streams.report_error(ready.error());
+    Result<FetchPlan> plan = prepare_fetch(fetch);
+    if (!plan) {
+      streams.report_error(plan.error());
       return kExitUsage;
     }
-    return run_fetch(fetch, streams);
+    return run_fetch(*plan, streams);
   }
   if (parse_cmd->parsed()) {
     if (auto zone = check_zone(parse.zone); !zone) {

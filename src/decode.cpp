@@ -479,9 +479,13 @@ struct Choice {
   std::size_t bom_length = 0;
 };
 
-Choice choose_charset(std::string_view body, std::string_view content_type) {
+Choice choose_charset(std::string_view body, std::string_view content_type,
+                      std::string_view forced) {
   if (const auto bom = find_bom(body)) {
     return {std::string(bom->charset), bom->bytes.size()};
+  }
+  if (auto charset = canonical_charset(forced); !charset.empty()) {
+    return {std::move(charset)};
   }
   if (auto charset = charset_for_label(charset_parameter(content_type), body);
       !charset.empty()) {
@@ -676,9 +680,10 @@ void replace_forbidden_controls(std::string& text) {
 
 }  // namespace
 
-Result<Document> decode_response(Response&& response,
-                                 const std::string& source) {
-  const Choice choice = choose_charset(response.body, response.content_type);
+Result<Document> decode_response(Response&& response, const std::string& source,
+                                 std::string_view forced_charset) {
+  const Choice choice =
+      choose_charset(response.body, response.content_type, forced_charset);
   response.body.erase(0, choice.bom_length);
   auto [utf8, encoding] = decode_body(std::move(response.body), choice.charset);
   strip_leading_boms(utf8);

@@ -159,8 +159,11 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                                      const ArchiveOptions& options) {
+  const std::size_t bytes = response.body.size();
+  std::string etag = std::move(response.etag);
+  std::string last_modified = std::move(response.last_modified);
   Result<Document> document =
-      decode_response(std::move(response), source.location);
+      decode_response(std::move(response), source.location, options.encoding);
   if (!document) {
     return tl::unexpected(document.error());
   }
@@ -172,6 +175,7 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   FeedOutcome outcome;
   outcome.feed_id = feed_id(feed_key_for(source, *feed, options.feed_url));
   outcome.items = feed->items.size();
+  outcome.bytes = bytes;
   outcome.warnings = feed->warnings;
   const fs::path dir = options.archive / outcome.feed_id;
   FeedState state = load_feed_state(dir);
@@ -202,11 +206,30 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   state.key = feed_key_for(source, *feed, options.feed_url);
   state.title = feed->title;
   state.link = feed->link;
+  state.etag = std::move(etag);
+  state.last_modified = std::move(last_modified);
+  state.next_fetch.reset();
   record_in_state(work, state);
   if (auto saved = save_feed(dir, state, writer.first_error); !saved) {
     return tl::unexpected(saved.error());
   }
   return outcome;
+}
+
+Result<void> defer_feed(const Source& source, UnixTime until,
+                        const ArchiveOptions& options) {
+  if (options.dry_run) {
+    return {};
+  }
+  const fs::path dir = options.archive / feed_id(source.location);
+  std::error_code ec;
+  if (!fs::create_directories(dir, ec) && ec) {
+    return fail("write", dir.string(), ec.message());
+  }
+  FeedState state = load_feed_state(dir);
+  state.key = source.location;
+  state.next_fetch = until;
+  return save_feed_state(dir, state);
 }
 
 Result<FeedOutcome> archive_local_source(const Source& source,

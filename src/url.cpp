@@ -150,6 +150,17 @@ void lowercase_host(CURLU* url) {
 
 }  // namespace
 
+SchemeHost scheme_and_host(std::string_view url) {
+  UrlHandle handle(curl_url());
+  const std::string text(url);
+  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(),
+                   CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    return {};
+  }
+  return {ascii_lowercase(get_part(handle.get(), CURLUPART_SCHEME)),
+          ascii_lowercase(get_part(handle.get(), CURLUPART_HOST))};
+}
+
 bool is_http_url(std::string_view url) {
   return istarts_with(url, "http://") || istarts_with(url, "https://");
 }

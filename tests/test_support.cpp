@@ -29,6 +29,17 @@ struct FailureCounter : Catch::TestEventListenerBase {
   }
 };
 
+// Tests talk to servers on 127.0.0.1 only; a proxy configured on the
+// machine running them must not get in between (a test sets its own).
+const bool proxies_cleared = [] {
+  for (const char* name :
+       {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
+        "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}) {
+    ::unsetenv(name);
+  }
+  return true;
+}();
+
 [[noreturn]] void exec_feedmark(const std::vector<std::string>& args,
                                 const std::map<std::string, std::string>& env) {
   ::unsetenv("SOURCE_DATE_EPOCH");

@@ -37,6 +37,9 @@ std::string feed_id(const std::string& feed_key);
 /// The item id of an article file name ("2050d6b4bc00c5c5.md"), or "".
 std::string article_id_of(const std::filesystem::path& file);
 
+/// Reads `<dir>/.state.json` alone; nothing if it is missing or damaged.
+std::optional<FeedState> read_state_file(const std::filesystem::path& dir);
+
 /// Reads `<dir>/.state.json`; when it is missing or unreadable, rebuilds the
 /// article entries from the article files (the header from index.md).
 FeedState load_feed_state(const std::filesystem::path& dir);
@@ -71,6 +74,25 @@ Result<void> write_root_index(const std::filesystem::path& archive);
 /// Deletes temporary files left in `dir` by runs that were killed while
 /// writing (their process is gone).
 void remove_stale_temporaries(const std::filesystem::path& dir);
+
+/// The archive lock, `<archive>/.lock` held with flock(2) while a run writes.
+/// The kernel drops it when the process dies, so a killed run never leaves
+/// the archive locked.
+class ArchiveLock {
+ public:
+  /// Takes the lock; with `wait`, blocks until the other run is done.
+  /// Fails with stage "lock" if another run holds it (and not `wait`).
+  static Result<ArchiveLock> acquire(const std::filesystem::path& archive,
+                                     bool wait);
+  ArchiveLock(ArchiveLock&& other) noexcept;
+  ArchiveLock& operator=(ArchiveLock&&) = delete;
+  ArchiveLock(const ArchiveLock&) = delete;
+  ~ArchiveLock();
+
+ private:
+  explicit ArchiveLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 /// `feedmark index`: every feed's index.md from its article files alone, then
 /// the root index. Returns the number of feeds.

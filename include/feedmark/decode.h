@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "feedmark/fetch.h"
 
@@ -13,11 +14,12 @@ struct Document {
   std::string base_url;  ///< the URL it came from, for resolving relative URLs
 };
 
-/// Decodes a response to UTF-8: BOM, then the HTTP charset, then the XML
+/// Decodes a response to UTF-8: BOM, then `forced_charset` (a feed list's
+/// encoding=, for feeds that misdeclare), then the HTTP charset, then the XML
 /// declaration, with WHATWG label rules. Invalid bytes become U+FFFD.
 /// The body is moved, not copied, when it is already UTF-8.
-Result<Document> decode_response(Response&& response,
-                                 const std::string& source);
+Result<Document> decode_response(Response&& response, const std::string& source,
+                                 std::string_view forced_charset = {});
 
 /// Maps a charset label to the iconv name we decode it with (WHATWG rules:
 /// "gb2312" -> "GB18030", "latin1" -> "WINDOWS-1252"). Empty if unknown.

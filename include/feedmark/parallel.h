@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -49,5 +52,43 @@ void parallel_for(std::size_t n, unsigned threads, F f) {
     std::rethrow_exception(failure);
   }
 }
+
+/// A queue from producer threads to one consumer.
+template <class T>
+class Channel {
+ public:
+  void push(T value) {
+    {
+      const std::lock_guard lock(mutex_);
+      items_.push_back(std::move(value));
+    }
+    ready_.notify_one();
+  }
+  /// No more pushes: pop() returns nothing once the queue is empty.
+  void close() {
+    {
+      const std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+  /// The next value, waiting for one; nothing once closed and drained.
+  std::optional<T> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) {
+      return std::nullopt;
+    }
+    T value = std::move(items_.front());
+    items_.pop_front();
+    return value;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<T> items_;
+  bool closed_ = false;
+};
 
 }  // namespace feedmark

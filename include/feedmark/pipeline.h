@@ -18,6 +18,7 @@ struct ArchiveOptions {
   std::string feed_url;     ///< --feed-url: identity of a file/stdin feed
   std::string zone;         ///< --tz
   std::string image_proxy;  ///< --image-proxy
+  std::string encoding;     ///< a feed list's encoding=: beats the declared
   bool dry_run = false;
   std::int64_t captured_ms = 0;  ///< the capture time of this run
   unsigned threads = 0;          ///< 0: one per core
@@ -34,6 +35,7 @@ struct ArticleRecord {
 struct FeedOutcome {
   std::string feed_id;
   std::size_t items = 0;
+  std::size_t bytes = 0;               ///< of the document as fetched
   std::vector<ArticleRecord> written;  ///< in document order
   std::vector<std::string> warnings;
 };
@@ -45,6 +47,11 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 /// Decodes, parses, extracts and writes one fetched document.
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                                      const ArchiveOptions& options);
+
+/// Remembers in the feed's state that `source` (a URL) may not be fetched
+/// again before `until` (a server's Retry-After).
+Result<void> defer_feed(const Source& source, UnixTime until,
+                        const ArchiveOptions& options);
 
 /// Reads a file or stdin source and archives it.
 Result<FeedOutcome> archive_local_source(const Source& source,

@@ -32,6 +32,14 @@ class UrlResolver {
   void* base_ = nullptr;  ///< CURLU*, kept out of this header
 };
 
+/// The scheme ("https") and host ("example.com") of an absolute URL, both in
+/// lower case; empty strings if libcurl cannot parse it.
+struct SchemeHost {
+  std::string scheme;
+  std::string host;
+};
+SchemeHost scheme_and_host(std::string_view url);
+
 /// True for a URL whose scheme is http or https (case-insensitive).
 bool is_http_url(std::string_view url);
 

@@ -1,0 +1,279 @@
+#include "feedmark/fetch_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "feedmark/archive.h"
+#include "feedmark/cli.h"
+#include "feedmark/parallel.h"
+
+namespace feedmark {
+
+void Streams::report(const std::string& line) const {
+  if (progress != nullptr) {
+    progress->clear();
+  }
+  fmt::print(err, "feedmark: {}\n", line);
+  if (progress != nullptr) {
+    progress->draw();
+  }
+}
+
+void Streams::report_error(const Error& error) const {
+  report(describe(error));
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+json article_json(const ArticleRecord& record) {
+  const Article& a = record.article;
+  return {{"path", record.path.string()},
+          {"feed_id", record.feed_id},
+          {"id", a.id},
+          {"status", record.updated ? "updated" : "new"},
+          {"title", a.title},
+          {"link", a.link},
+          {"published",
+           a.published ? json(format_iso8601(*a.published)) : json(nullptr)},
+          {"image", a.image.empty() ? json(nullptr) : json(a.image)},
+          {"caption", a.caption.empty() ? json(nullptr) : json(a.caption)}};
+}
+
+std::string seconds_text(milliseconds elapsed) {
+  return fmt::format("{:.2f} s", static_cast<double>(elapsed.count()) / 1000);
+}
+
+/// One `feedmark fetch` run, from the plan to the exit status.
+class FetchRun {
+ public:
+  FetchRun(const FetchPlan& plan, Streams& streams, ProgressBar& bar)
+      : plan_(plan), streams_(streams), bar_(bar) {}
+  bool run();
+
+ private:
+  void plan_request(const FeedJob& job);
+  void archive_local(const FeedJob& job);
+  void archive_downloads();
+  void on_download(const FeedJob& job, Result<HttpResult> result);
+  void archive_fetched(const FeedJob& job, HttpResult&& result);
+  void on_failure(const Error& error);
+  void on_success(const std::string& source, const std::string& status,
+                  const FeedOutcome& outcome, milliseconds elapsed);
+  void print_written(const FeedOutcome& outcome);
+  void report_verbose(const std::string& line);
+  UnixTime now() const { return plan_.http.now; }
+
+  const FetchPlan& plan_;
+  Streams& streams_;
+  ProgressBar& bar_;
+  std::vector<HttpRequest> requests_;
+  std::vector<const FeedJob*> request_jobs_;  ///< parallel to requests_
+  bool failed_ = false;
+};
+
+bool FetchRun::run() {
+  for (const FeedJob& job : plan_.jobs) {
+    if (job.source.kind == Source::Kind::kUrl) {
+      plan_request(job);
+    }
+  }
+  archive_downloads();
+  return !failed_;
+}
+
+// A feed a server asked us to leave alone (Retry-After) is not requested.
+void FetchRun::plan_request(const FeedJob& job) {
+  const fs::path dir = plan_.archive / feed_id(job.source.location);
+  const std::optional<FeedState> state = read_state_file(dir);
+  if (state && state->next_fetch && *state->next_fetch > now()) {
+    report_verbose(fmt::format("{}: skipped until {} (Retry-After)",
+                               job.source.location,
+                               format_iso8601(*state->next_fetch)));
+    bar_.feed_done(0, false);
+    return;
+  }
+  HttpRequest request{job.source.location, job.user_agent, {}, {}};
+  // Validators only for a feed whose articles we have: a 304 must never
+  // leave an archive empty.
+  if (state && !state->articles.empty()) {
+    request.etag = state->etag;
+    request.last_modified = state->last_modified;
+  }
+  requests_.push_back(std::move(request));
+  request_jobs_.push_back(&job);
+}
+
+// Downloads run on their own thread; this one archives the local sources
+// meanwhile, then each download as it arrives.
+void FetchRun::archive_downloads() {
+  using Done = std::pair<std::size_t, Result<HttpResult>>;
+  Channel<Done> finished;
+  std::exception_ptr network_failure;
+  std::jthread network([&] {
+    try {
+      fetch_all(requests_, plan_.http,
+                [&](std::size_t i, Result<HttpResult> result) {
+                  finished.push({i, std::move(result)});
+                });
+    } catch (...) {  // bad_alloc: rethrown below
+      network_failure = std::current_exception();
+    }
+    finished.close();
+  });
+  for (const FeedJob& job : plan_.jobs) {
+    if (job.source.kind != Source::Kind::kUrl) {
+      archive_local(job);
+    }
+  }
+  while (std::optional<Done> done = finished.pop()) {
+    on_download(*request_jobs_[done->first], std::move(done->second));
+  }
+  network.join();
+  if (network_failure) {
+    std::rethrow_exception(network_failure);
+  }
+}
+
+void FetchRun::archive_local(const FeedJob& job) {
+  const auto start = Clock::now();
+  Result<FeedOutcome> outcome = archive_local_source(job.source, job.options);
+  if (!outcome) {
+    return on_failure(outcome.error());
+  }
+  on_success(job.source.location,
+             job.source.kind == Source::Kind::kStdin ? "stdin" : "file",
+             *outcome,
+             std::chrono::duration_cast<milliseconds>(Clock::now() - start));
+}
+
+void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
+  if (!result) {
+    return on_failure(result.error());
+  }
+  const std::string& url = job.source.location;
+  if (!result->moved_to.empty()) {
+    report_verbose(fmt::format("{}: moved permanently to {}; update the list",
+                               url, result->moved_to));
+  }
+  switch (result->kind) {
+    case HttpResult::Kind::kNotModified:
+      report_verbose(fmt::format("{}: 304 not modified, {}", url,
+                                 seconds_text(result->elapsed)));
+      bar_.feed_done(0, false);
+      return;
+    case HttpResult::Kind::kDeferred:
+      if (auto deferred = defer_feed(job.source, *result->until, job.options);
+          !deferred) {
+        return on_failure(deferred.error());
+      }
+      report_verbose(fmt::format("{}: HTTP {}, skipped until {} (Retry-After)",
+                                 url, result->response.status,
+                                 format_iso8601(*result->until)));
+      bar_.feed_done(0, false);
+      return;
+    case HttpResult::Kind::kFetched:
+      return archive_fetched(job, std::move(*result));
+  }
+}
+
+void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result) {
+  const auto start = Clock::now();
+  const int status = result.response.status;
+  Result<FeedOutcome> outcome =
+      archive_response(job.source, std::move(result.response), job.options);
+  if (!outcome) {
+    return on_failure(outcome.error());
+  }
+  const auto elapsed =
+      result.elapsed +
+      std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  on_success(job.source.location, std::to_string(status), *outcome, elapsed);
+}
+
+void FetchRun::on_failure(const Error& error) {
+  failed_ = true;
+  streams_.report_error(error);
+  bar_.feed_done(0, true);
+}
+
+void FetchRun::on_success(const std::string& source, const std::string& status,
+                          const FeedOutcome& outcome, milliseconds elapsed) {
+  print_written(outcome);
+  if (!streams_.quiet) {
+    for (const std::string& warning : outcome.warnings) {
+      streams_.report(fmt::format("{}: warning: {}", source, warning));
+    }
+  }
+  const auto updated =
+      std::count_if(outcome.written.begin(), outcome.written.end(),
+                    [](const ArticleRecord& r) { return r.updated; });
+  report_verbose(fmt::format(
+      "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}", source,
+      status, outcome.items, outcome.written.size() - updated, updated,
+      outcome.bytes, seconds_text(elapsed), outcome.feed_id));
+  bar_.feed_done(outcome.written.size(), false);
+}
+
+void FetchRun::print_written(const FeedOutcome& outcome) {
+  const char end = plan_.null ? '\0' : '\n';
+  for (const ArticleRecord& record : outcome.written) {
+    if (plan_.json) {
+      fmt::print(streams_.out, "{}{}",
+                 article_json(record).dump(-1, ' ', false,
+                                           json::error_handler_t::replace),
+                 end);
+    } else {
+      fmt::print(streams_.out, "{}{}", record.path.string(), end);
+    }
+  }
+  // A pipeline (`| xargs git add`) sees each feed's articles as it is done.
+  std::fflush(streams_.out);
+}
+
+void FetchRun::report_verbose(const std::string& line) {
+  if (streams_.verbose) {
+    streams_.report(line);
+  }
+}
+
+}  // namespace
+
+int run_fetch(const FetchPlan& plan, Streams& streams) {
+  std::optional<ArchiveLock> lock;
+  if (!plan.dry_run) {
+    Result<ArchiveLock> acquired =
+        ArchiveLock::acquire(plan.archive, plan.wait);
+    if (!acquired) {
+      streams.report_error(acquired.error());
+      return acquired.error().stage == "lock" ? kExitLocked : kExitUsage;
+    }
+    lock.emplace(std::move(*acquired));
+  }
+  ProgressBar bar(streams.err, progress_wanted(plan.progress, streams.err),
+                  plan.jobs.size());
+  streams.progress = &bar;
+  bool ok = FetchRun(plan, streams, bar).run();
+  bar.finish();
+  streams.progress = nullptr;
+  std::error_code ec;
+  if (!plan.dry_run && fs::is_directory(plan.archive, ec)) {
+    if (auto root = write_root_index(plan.archive); !root) {
+      streams.report_error(root.error());
+      ok = false;
+    }
+  }
+  std::fflush(streams.out);
+  return ok ? kExitOk : kExitSourceFailed;
+}
+
+}  // namespace feedmark
