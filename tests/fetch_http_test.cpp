@@ -1,5 +1,9 @@
 // The network fetcher against a real HTTP server on 127.0.0.1.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -485,6 +489,62 @@ TEST_CASE("TLS certificates are verified", "[fetch][http][tls]") {
   REQUIRE_FALSE(result);
   CHECK_THAT(result.error().message,
              Catch::StartsWith("TLS certificate not trusted"));
+}
+
+}  // namespace feedmark::test
+
+namespace feedmark::test {
+
+TEST_CASE("A reset connection is retried, then reported", "[fetch][http]") {
+  // httplib cannot send a TCP reset, so this server is a bare socket that
+  // reads each request and closes with SO_LINGER 0, which sends RST.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  REQUIRE(::listen(listener, 8) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address),
+                        &length) == 0);
+  std::atomic<int> resets{0};
+  std::thread server([&] {
+    for (int i = 0; i < 3; ++i) {
+      const int client = ::accept(listener, nullptr, nullptr);
+      if (client < 0) {
+        return;
+      }
+      char request[4096];
+      (void)::read(client, request, sizeof request);
+      const linger hard_close{1, 0};
+      ::setsockopt(client, SOL_SOCKET, SO_LINGER, &hard_close,
+                   sizeof hard_close);
+      ::close(client);
+      ++resets;
+    }
+  });
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) +
+      "/feed.xml";
+  const auto result = fetch_one(url);
+  server.join();
+  ::close(listener);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().source == url);
+  CHECK(result.error().message ==
+        "connection reset by the server (after 3 attempts)");
+  CHECK(resets == 3);
+}
+
+TEST_CASE("A host that cannot be resolved is reported as DNS",
+          "[fetch][http]") {
+  // A label over 63 bytes fails inside the resolver, before any query is
+  // sent, so this test stays off the network.
+  const std::string host = std::string(70, 'a') + ".invalid";
+  const auto result = fetch_one("http://" + host + "/feed.xml");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().message == "DNS: cannot resolve host " + host);
 }
 
 }  // namespace feedmark::test
