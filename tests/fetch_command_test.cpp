@@ -344,7 +344,7 @@ TEST_CASE("A second run on the same archive exits 75 at once, or waits",
   CHECK(markdown_files(archive).size() == 2 + 2 + 1);
 }
 
-TEST_CASE("--feeds reads plain lists and OPML, with per-feed settings",
+TEST_CASE("Feed lists read as plain text or OPML, with per-feed settings",
           "[cli][http][feedlist]") {
   TestServer server;
   for (const std::string name : {"a", "b", "c", "d"}) {
@@ -387,8 +387,7 @@ TEST_CASE("--feeds reads plain lists and OPML, with per-feed settings",
   }
 }
 
-TEST_CASE("-v reports each feed and permanent moves; -q keeps warnings quiet",
-          "[cli][http]") {
+TEST_CASE("Verbose runs report each feed and permanent moves", "[cli][http]") {
   TestServer server;
   serve(server, "/feed.xml", rss("v", 2));
   server.routes().Get("/old.xml", [&](const auto&, httplib::Response& res) {
