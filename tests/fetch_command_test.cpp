@@ -438,3 +438,39 @@ TEST_CASE("The progress bar is drawn only where it is wanted", "[cli][http]") {
 }
 
 }  // namespace feedmark::test
+
+namespace feedmark::test {
+
+TEST_CASE("Proxies come from the usual environment variables", "[cli][http]") {
+  // The "proxy" is a test server: a proxied request names the whole URL.
+  TestServer proxy;
+  proxy.routes().Get(R"(.*)", [](const auto&, httplib::Response& res) {
+    res.set_content(rss("proxied", 1), "application/rss+xml");
+  });
+  proxy.start();
+  TempDir tmp;
+  // A label over 63 bytes cannot be resolved, nor even asked of a DNS
+  // server, so a request that bypasses the proxy stays off the network.
+  const std::string host = std::string(70, 'f') + ".invalid";
+  const std::string url = "http://" + host + "/feed.xml";
+  for (const std::string variable : {"http_proxy", "ALL_PROXY"}) {
+    INFO(variable);
+    const RunResult run =
+        run_feedmark({"fetch", url, "-a", (tmp / variable).string()}, {},
+                     {{variable, proxy.url("")}});
+    CHECK(run.status == 0);
+    CHECK(run.err.empty());
+    CHECK(lines_of(run.out).size() == 1);
+    REQUIRE_FALSE(proxy.requests().empty());
+    CHECK(proxy.requests().back().path == url);
+  }
+  const RunResult bypassed =
+      run_feedmark({"fetch", url, "-a", (tmp / "none").string()}, {},
+                   {{"http_proxy", proxy.url("")}, {"no_proxy", host}});
+  CHECK(bypassed.status == 1);
+  CHECK(bypassed.err ==
+        "feedmark: " + url + ": DNS: cannot resolve host " + host + "\n");
+  CHECK(proxy.requests().size() == 2);
+}
+
+}  // namespace feedmark::test

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Serve generated feeds on loopback with added latency, for bench_network.sh.
+
+Feed i is http://127.0.0.H:PORT/feed/i.xml, spread over --hosts loopback
+addresses (127.0.0.1, 127.0.0.2, ...) so that feedmark's limit of 2
+connections per host does not cap the number of feeds downloaded at once.
+Every response, 304s included, waits --latency seconds before it is sent,
+like a distant server. Each feed has a fixed ETag and Last-Modified and
+answers a matching conditional request with 304.
+
+GET http://127.0.0.1:PORT/_stats (no latency) returns the request counts as
+JSON. The feed list (one URL a line) is written to --list; the port chosen
+is printed on stdout once every address listens. Stops on SIGTERM or SIGINT.
+Python 3 standard library only.
+
+    bench/serve_feeds.py --feeds 200 --hosts 25 --latency 0.1 --list feeds.txt
+"""
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_feed import Generator  # noqa: E402
+
+LAST_MODIFIED = "Thu, 31 Mar 2022 09:12:27 GMT"
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = {"requests": 0, "conditional": 0, "not_modified": 0,
+                       "ok": 0, "not_found": 0}
+
+    def add(self, **deltas):
+        with self.lock:
+            for key, delta in deltas.items():
+                self.counts[key] += delta
+
+    def snapshot(self):
+        with self.lock:
+            return dict(self.counts)
+
+
+def make_handler(feeds, latency, stats):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+        def log_message(self, *args):
+            pass
+
+        def send_body(self, status, body, headers=()):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path == "/_stats":
+                body = json.dumps(stats.snapshot()).encode()
+                return self.send_body(200, body, [("Content-Type", "application/json")])
+            time.sleep(latency)
+            conditional = ("If-None-Match" in self.headers
+                           or "If-Modified-Since" in self.headers)
+            stats.add(requests=1, conditional=int(conditional))
+            feed = feeds.get(self.path)
+            if feed is None:
+                stats.add(not_found=1)
+                return self.send_body(404, b"not found\n")
+            body, etag = feed
+            if (self.headers.get("If-None-Match") == etag
+                    or self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+                stats.add(not_modified=1)
+                return self.send_body(304, b"", [("ETag", etag)])
+            stats.add(ok=1)
+            self.send_body(200, body, [
+                ("Content-Type", "application/rss+xml; charset=utf-8"),
+                ("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
+
+    return Handler
+
+
+def generate_feeds(count, items):
+    feeds = {}
+    for i in range(count):
+        out = io.BytesIO()
+        Generator(1000 + i).write(out, items)
+        body = out.getvalue()
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        feeds[f"/feed/{i}.xml"] = (body, etag)
+    return feeds
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--feeds", type=int, default=200)
+    ap.add_argument("--items", type=int, default=15, help="items per feed")
+    ap.add_argument("--hosts", type=int, default=25, help="loopback addresses")
+    ap.add_argument("--latency", type=float, default=0.1, help="seconds")
+    ap.add_argument("--list", required=True, help="write the feed list here")
+    args = ap.parse_args()
+    if not 1 <= args.hosts <= 250:
+        ap.error("--hosts must be between 1 and 250")
+
+    feeds = generate_feeds(args.feeds, args.items)
+    stats = Stats()
+    handler = make_handler(feeds, args.latency, stats)
+    first = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    port = first.server_address[1]
+    servers = [first] + [ThreadingHTTPServer((f"127.0.0.{h}", port), handler)
+                         for h in range(2, args.hosts + 1)]
+    for server in servers:
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    with open(args.list, "w") as f:
+        for i in range(args.feeds):
+            f.write(f"http://127.0.0.{i % args.hosts + 1}:{port}/feed/{i}.xml\n")
+    total = sum(len(body) for body, _ in feeds.values())
+    print(port, total, flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    for server in servers:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
