@@ -11,8 +11,11 @@ namespace feedmark {
 using UnixTime = std::int64_t;
 
 /// Reads an RFC 822/2822 or RFC 3339/ISO 8601 date, and the broken variants
-/// found in feeds. A date without a zone is taken in `zone` (an IANA name,
-/// empty for UTC). Returns nothing rather than a wrong date.
+/// found in feeds: other day orders, month names in several languages, CJK
+/// dates, zone names and IANA zones. A date without a zone is taken in
+/// `zone` (an IANA name, empty for UTC). Returns nothing rather than a wrong
+/// date: impossible dates, ambiguous numeric ones ("04/03/2022") and years
+/// outside 0000-9999 are nothing.
 std::optional<UnixTime> parse_date(std::string_view text,
                                    const std::string& zone = {});
 
