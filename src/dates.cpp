@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <mutex>
 #include <string>
@@ -1308,6 +1309,23 @@ std::string format_day(UnixTime t) {
   return buffer;
 }
 
+namespace {
+
+// The zoneinfo folder also holds zone.tab, tzdata.zi and leapseconds; only
+// compiled zones start with "TZif" (RFC 8536).
+bool is_tzif_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::array<char, 4> magic{};
+  in.read(magic.data(), magic.size());
+  return in && std::string_view(magic.data(), magic.size()) == "TZif";
+}
+
+}  // namespace
+
 bool known_time_zone(const std::string& zone) {
   if (zone.empty() || zone == "UTC") {
     return true;
@@ -1319,8 +1337,7 @@ bool known_time_zone(const std::string& zone) {
   const char* dir = std::getenv("TZDIR");
   const std::filesystem::path file =
       std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") / zone;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(file, ec);
+  return is_tzif_file(file);
 }
 
 }  // namespace feedmark

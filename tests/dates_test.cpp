@@ -12,6 +12,7 @@ namespace {
 using feedmark::format_day;
 using feedmark::format_iso8601;
 using feedmark::format_rfc1123;
+using feedmark::known_time_zone;
 using feedmark::parse_date;
 using feedmark::UnixTime;
 
@@ -642,6 +643,20 @@ TEST_CASE("parse_date leaves the TZ environment variable as it found it",
   if (had_tz) {
     setenv("TZ", saved.c_str(), 1);
   }
+}
+
+TEST_CASE("known_time_zone accepts compiled IANA zones only", "[dates]") {
+  CHECK(known_time_zone(""));
+  CHECK(known_time_zone("UTC"));
+  CHECK(known_time_zone("Asia/Shanghai"));
+  CHECK(known_time_zone("Etc/GMT+5"));
+  CHECK_FALSE(known_time_zone("Mars/Olympus_Mons"));
+  CHECK_FALSE(known_time_zone("Asia"));
+  CHECK_FALSE(known_time_zone("../zoneinfo/Asia/Shanghai"));
+  CHECK_FALSE(known_time_zone("/usr/share/zoneinfo/Asia/Shanghai"));
+  // Text files beside the zones, which glibc would silently read as UTC.
+  CHECK_FALSE(known_time_zone("zone.tab"));
+  CHECK_FALSE(known_time_zone("tzdata.zi"));
 }
 
 TEST_CASE("format_iso8601 writes UTC with a Z", "[dates]") {
