@@ -41,10 +41,14 @@ std::string_view without_cdata_markers(std::string_view html,
   if (at == std::string_view::npos) {
     return html;
   }
-  storage.assign(html);
-  for (; at != std::string::npos; at = storage.find(kMarker, at + 4)) {
-    storage.replace(at, 1, "&lt;");
+  storage.clear();
+  std::size_t done = 0;
+  for (; at != std::string_view::npos; at = html.find(kMarker, at + 1)) {
+    storage.append(html.substr(done, at - done));
+    storage += "&lt;";
+    done = at + 1;
   }
+  storage.append(html.substr(done));
   return storage;
 }
 
@@ -939,14 +943,20 @@ void Writer::write_kept_element(const GumboNode* node) {
     write_attribute("src", image_src);
   }
   const GumboVector& children = node->v.element.children;
-  if (children.length == 0 && (foreign || is_void(tag))) {
+  if (children.length == 0 && is_void(tag)) {
     out_ += " />";
     return;
   }
   out_ += '>';
+  const std::size_t content_start = out_.size();
   pre_depth_ += tag == GUMBO_TAG_PRE;
   write_children(children, block);
   pre_depth_ -= tag == GUMBO_TAG_PRE;
+  if (foreign && out_.size() == content_start) {
+    out_.back() = ' ';  // an empty SVG or MathML element closes itself
+    out_ += "/>";
+    return;
+  }
   if (block) {
     boundary();
   }
