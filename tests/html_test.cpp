@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "feedmark/css.h"
+
 namespace {
 
 using Catch::CaseSensitive;
@@ -214,6 +216,15 @@ TEST_CASE("A style attribute keeps only allowlisted declarations",
                     "url(/i/cafe.jpg); background-repeat: no-repeat;\">x"
                     "</span>") ==
           "<span style=\"background-color: #000;\">x</span>");
+  }
+  SECTION("SVG's fill and stroke, in SVG only") {
+    CHECK(feedmark::sanitize_style("fill: red; stroke-width: 2", true) ==
+          "fill: red; stroke-width: 2;");
+    CHECK(feedmark::sanitize_style("fill: red; stroke-width: 2").empty());
+    CHECK(sanitized("<svg style=\"fill: #f00\"><circle style=\"fill: "
+                    "url(#g)\"/></svg>") ==
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" style=\"fill: #f00;\">"
+          "<circle /></svg>");
   }
   SECTION("nothing left, no attribute") {
     CHECK(sanitized("<span style=\"mso-spacerun: yes\">x</span>") ==
