@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "feedmark/arena.h"
+#include "feedmark/css.h"
 #include "feedmark/text.h"
 #include "feedmark/url.h"
 
@@ -26,28 +30,91 @@ void* arena_allocate(void* arena, size_t size) {
 }
 void arena_free(void*, void*) {}
 
+// A CDATA section means nothing in HTML: the parser would take
+// "<![CDATA[" for a comment that ends at the first ">" and hide the markup
+// after it. Like feedparser, show the marker as text and parse what it
+// wraps: "<![CDATA[<script>…</script>]]>" keeps no script either way.
+std::string_view without_cdata_markers(std::string_view html,
+                                       std::string& storage) {
+  constexpr std::string_view kMarker = "<![CDATA[";
+  std::size_t at = html.find(kMarker);
+  if (at == std::string_view::npos) {
+    return html;
+  }
+  storage.clear();
+  std::size_t done = 0;
+  for (; at != std::string_view::npos; at = html.find(kMarker, at + 1)) {
+    storage.append(html.substr(done, at - done));
+    storage += "&lt;";
+    done = at + 1;
+  }
+  storage.append(html.substr(done));
+  return storage;
+}
+
+GumboOutput* parse_in_context(std::string_view html, GumboTag context) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = arena_allocate;
+  options.deallocator = arena_free;
+  options.userdata = &tls_arena;
+  options.max_errors = 0;
+  options.fragment_context = context;
+  return gumbo_parse_with_options(&options, html.data(), html.size());
+}
+
+const GumboVector& root_children(const GumboOutput* output) {
+  return output->root->v.element.children;
+}
+
+bool has_top_level_col(const GumboOutput* output) {
+  const GumboVector& nodes = root_children(output);
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    const auto* n = static_cast<const GumboNode*>(nodes.data[i]);
+    if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_COL) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_blank(const GumboOutput* output) {
+  const GumboVector& nodes = root_children(output);
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    const auto* n = static_cast<const GumboNode*>(nodes.data[i]);
+    if (n->type != GUMBO_NODE_WHITESPACE && n->type != GUMBO_NODE_COMMENT) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /// A parsed fragment; the arena is reset when it goes away.
 class ParsedFragment {
  public:
   explicit ParsedFragment(std::string_view html) {
-    GumboOptions options = kGumboDefaultOptions;
-    options.allocator = arena_allocate;
-    options.deallocator = arena_free;
-    options.userdata = &tls_arena;
-    options.max_errors = 0;
-    options.fragment_context = GUMBO_TAG_BODY;
-    output_ = gumbo_parse_with_options(&options, html.data(), html.size());
+    html = without_cdata_markers(html, source_);
+    // Parsed as a <template>'s content rather than a <body>'s, so that a
+    // fragment of a table ("<tr><td>…</td></tr>", a description cut out of
+    // a page) keeps its rows and cells; anything else parses as in a body.
+    output_ = parse_in_context(html, GUMBO_TAG_TEMPLATE);
+    // Except after a stray <col>: the parser then ignores everything but
+    // more columns ("x<col>y" would lose "y"), so read it as a body's.
+    if (has_top_level_col(output_)) {
+      GumboOutput* body = parse_in_context(html, GUMBO_TAG_BODY);
+      if (!is_blank(body)) {
+        output_ = body;
+      }
+    }
   }
   ~ParsedFragment() { tls_arena.reset(); }
   ParsedFragment(const ParsedFragment&) = delete;
   ParsedFragment& operator=(const ParsedFragment&) = delete;
 
   /// The nodes of the fragment: the children of <html> in fragment mode.
-  const GumboVector& children() const {
-    return output_->root->v.element.children;
-  }
+  const GumboVector& children() const { return root_children(output_); }
 
  private:
+  std::string source_;  ///< the input, when it had to be changed
   GumboOutput* output_ = nullptr;
 };
 
@@ -78,6 +145,12 @@ std::string_view attribute(const GumboNode* node, const char* name) {
 }
 
 // ---------------------------------------------------------------- policy
+//
+// The allowlist is feedparser's (its _HTMLSanitizer: acceptable elements and
+// attributes, CSS properties and keywords, SVG and MathML), re-expressed
+// here, with the SPEC's stricter rules where they differ: forms and their
+// controls go, an <iframe> becomes a link, and every URL must be a safe
+// http(s) one.
 
 enum class Treatment { kKeep, kUnwrap, kDrop, kLink };
 
@@ -86,7 +159,7 @@ enum class Treatment { kKeep, kUnwrap, kDrop, kLink };
 constexpr int kMaxDepth = 256;
 
 struct TagPolicy {
-  Treatment treatment = Treatment::kUnwrap;  // <form>, <font>, unknown tags
+  Treatment treatment = Treatment::kUnwrap;  // <form>, <object>, unknown tags
   bool block = false;
 };
 
@@ -94,48 +167,56 @@ using PolicyTable = std::array<TagPolicy, GUMBO_TAG_LAST + 1>;
 
 PolicyTable make_policy_table() {
   PolicyTable table{};
-  for (GumboTag tag :
-       {GUMBO_TAG_A,      GUMBO_TAG_ABBR,   GUMBO_TAG_ACRONYM, GUMBO_TAG_AUDIO,
-        GUMBO_TAG_B,      GUMBO_TAG_BDI,    GUMBO_TAG_BDO,     GUMBO_TAG_BIG,
-        GUMBO_TAG_CITE,   GUMBO_TAG_CODE,   GUMBO_TAG_DEL,     GUMBO_TAG_DFN,
-        GUMBO_TAG_EM,     GUMBO_TAG_I,      GUMBO_TAG_IMG,     GUMBO_TAG_INS,
-        GUMBO_TAG_KBD,    GUMBO_TAG_MARK,   GUMBO_TAG_Q,       GUMBO_TAG_RP,
-        GUMBO_TAG_RT,     GUMBO_TAG_RUBY,   GUMBO_TAG_S,       GUMBO_TAG_SAMP,
-        GUMBO_TAG_SMALL,  GUMBO_TAG_SOURCE, GUMBO_TAG_SPAN,    GUMBO_TAG_STRIKE,
-        GUMBO_TAG_STRONG, GUMBO_TAG_SUB,    GUMBO_TAG_SUP,     GUMBO_TAG_TIME,
-        GUMBO_TAG_TRACK,  GUMBO_TAG_TT,     GUMBO_TAG_U,       GUMBO_TAG_VAR,
-        GUMBO_TAG_VIDEO,  GUMBO_TAG_WBR}) {
+  for (GumboTag tag : {GUMBO_TAG_A,      GUMBO_TAG_ABBR,     GUMBO_TAG_ACRONYM,
+                       GUMBO_TAG_AREA,   GUMBO_TAG_AUDIO,    GUMBO_TAG_B,
+                       GUMBO_TAG_BDI,    GUMBO_TAG_BDO,      GUMBO_TAG_BIG,
+                       GUMBO_TAG_CANVAS, GUMBO_TAG_CITE,     GUMBO_TAG_CODE,
+                       GUMBO_TAG_DEL,    GUMBO_TAG_DFN,      GUMBO_TAG_EM,
+                       GUMBO_TAG_FONT,   GUMBO_TAG_I,        GUMBO_TAG_IMG,
+                       GUMBO_TAG_INS,    GUMBO_TAG_KBD,      GUMBO_TAG_LABEL,
+                       GUMBO_TAG_MAP,    GUMBO_TAG_MARK,     GUMBO_TAG_METER,
+                       GUMBO_TAG_NEXTID, GUMBO_TAG_NOSCRIPT, GUMBO_TAG_PROGRESS,
+                       GUMBO_TAG_Q,      GUMBO_TAG_RP,       GUMBO_TAG_RT,
+                       GUMBO_TAG_RUBY,   GUMBO_TAG_S,        GUMBO_TAG_SAMP,
+                       GUMBO_TAG_SMALL,  GUMBO_TAG_SOURCE,   GUMBO_TAG_SPACER,
+                       GUMBO_TAG_SPAN,   GUMBO_TAG_STRIKE,   GUMBO_TAG_STRONG,
+                       GUMBO_TAG_SUB,    GUMBO_TAG_SUP,      GUMBO_TAG_TIME,
+                       GUMBO_TAG_TRACK,  GUMBO_TAG_TT,       GUMBO_TAG_U,
+                       GUMBO_TAG_VAR,    GUMBO_TAG_VIDEO,    GUMBO_TAG_WBR}) {
     table[tag] = {Treatment::kKeep, false};
   }
   for (GumboTag tag :
-       {GUMBO_TAG_ADDRESS,    GUMBO_TAG_ARTICLE, GUMBO_TAG_ASIDE,
-        GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_BR,      GUMBO_TAG_CAPTION,
-        GUMBO_TAG_CENTER,     GUMBO_TAG_COL,     GUMBO_TAG_COLGROUP,
-        GUMBO_TAG_DD,         GUMBO_TAG_DETAILS, GUMBO_TAG_DIV,
-        GUMBO_TAG_DL,         GUMBO_TAG_DT,      GUMBO_TAG_FIGCAPTION,
-        GUMBO_TAG_FIGURE,     GUMBO_TAG_FOOTER,  GUMBO_TAG_H1,
-        GUMBO_TAG_H2,         GUMBO_TAG_H3,      GUMBO_TAG_H4,
-        GUMBO_TAG_H5,         GUMBO_TAG_H6,      GUMBO_TAG_HEADER,
-        GUMBO_TAG_HR,         GUMBO_TAG_LI,      GUMBO_TAG_MAIN,
-        GUMBO_TAG_NAV,        GUMBO_TAG_OL,      GUMBO_TAG_P,
-        GUMBO_TAG_PRE,        GUMBO_TAG_SECTION, GUMBO_TAG_SUMMARY,
-        GUMBO_TAG_TABLE,      GUMBO_TAG_TBODY,   GUMBO_TAG_TD,
-        GUMBO_TAG_TFOOT,      GUMBO_TAG_TH,      GUMBO_TAG_THEAD,
-        GUMBO_TAG_TR,         GUMBO_TAG_UL}) {
+       {GUMBO_TAG_ADDRESS,    GUMBO_TAG_ARTICLE,    GUMBO_TAG_ASIDE,
+        GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_BR,         GUMBO_TAG_CAPTION,
+        GUMBO_TAG_CENTER,     GUMBO_TAG_COL,        GUMBO_TAG_COLGROUP,
+        GUMBO_TAG_DD,         GUMBO_TAG_DETAILS,    GUMBO_TAG_DIR,
+        GUMBO_TAG_DIV,        GUMBO_TAG_DL,         GUMBO_TAG_DT,
+        GUMBO_TAG_FIELDSET,   GUMBO_TAG_FIGCAPTION, GUMBO_TAG_FIGURE,
+        GUMBO_TAG_FOOTER,     GUMBO_TAG_H1,         GUMBO_TAG_H2,
+        GUMBO_TAG_H3,         GUMBO_TAG_H4,         GUMBO_TAG_H5,
+        GUMBO_TAG_H6,         GUMBO_TAG_HEADER,     GUMBO_TAG_HR,
+        GUMBO_TAG_LEGEND,     GUMBO_TAG_LI,         GUMBO_TAG_MAIN,
+        GUMBO_TAG_MENU,       GUMBO_TAG_MULTICOL,   GUMBO_TAG_NAV,
+        GUMBO_TAG_OL,         GUMBO_TAG_P,          GUMBO_TAG_PRE,
+        GUMBO_TAG_SECTION,    GUMBO_TAG_SUMMARY,    GUMBO_TAG_TABLE,
+        GUMBO_TAG_TBODY,      GUMBO_TAG_TD,         GUMBO_TAG_TFOOT,
+        GUMBO_TAG_TH,         GUMBO_TAG_THEAD,      GUMBO_TAG_TR,
+        GUMBO_TAG_UL}) {
     table[tag] = {Treatment::kKeep, true};
   }
-  // Dropped with their content: what runs, styles, asks for input or embeds.
+  // Dropped with their content: what runs, styles, asks for input (the
+  // SPEC's forms rule, stricter than feedparser), or loads a plugin.
   for (GumboTag tag :
-       {GUMBO_TAG_SCRIPT,   GUMBO_TAG_STYLE,    GUMBO_TAG_TEMPLATE,
-        GUMBO_TAG_TITLE,    GUMBO_TAG_HEAD,     GUMBO_TAG_META,
-        GUMBO_TAG_LINK,     GUMBO_TAG_BASE,     GUMBO_TAG_OBJECT,
-        GUMBO_TAG_EMBED,    GUMBO_TAG_APPLET,   GUMBO_TAG_FRAME,
-        GUMBO_TAG_FRAMESET, GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES,
-        GUMBO_TAG_SELECT,   GUMBO_TAG_TEXTAREA, GUMBO_TAG_BUTTON,
-        GUMBO_TAG_INPUT,    GUMBO_TAG_OPTION,   GUMBO_TAG_PARAM,
-        GUMBO_TAG_KEYGEN,   GUMBO_TAG_XMP,      GUMBO_TAG_PLAINTEXT,
-        GUMBO_TAG_NOSCRIPT, GUMBO_TAG_MENUITEM, GUMBO_TAG_ISINDEX,
-        GUMBO_TAG_MAP,      GUMBO_TAG_AREA}) {
+       {GUMBO_TAG_SCRIPT,   GUMBO_TAG_STYLE,     GUMBO_TAG_TEMPLATE,
+        GUMBO_TAG_TITLE,    GUMBO_TAG_HEAD,      GUMBO_TAG_META,
+        GUMBO_TAG_LINK,     GUMBO_TAG_BASE,      GUMBO_TAG_EMBED,
+        GUMBO_TAG_APPLET,   GUMBO_TAG_FRAME,     GUMBO_TAG_FRAMESET,
+        GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES,  GUMBO_TAG_SELECT,
+        GUMBO_TAG_TEXTAREA, GUMBO_TAG_BUTTON,    GUMBO_TAG_INPUT,
+        GUMBO_TAG_OPTION,   GUMBO_TAG_OPTGROUP,  GUMBO_TAG_DATALIST,
+        GUMBO_TAG_OUTPUT,   GUMBO_TAG_KEYGEN,    GUMBO_TAG_PARAM,
+        GUMBO_TAG_XMP,      GUMBO_TAG_PLAINTEXT, GUMBO_TAG_MENUITEM,
+        GUMBO_TAG_ISINDEX,  GUMBO_TAG_BGSOUND}) {
     table[tag].treatment = Treatment::kDrop;
   }
   table[GUMBO_TAG_IFRAME].treatment = Treatment::kLink;
@@ -147,41 +228,263 @@ const TagPolicy& policy_of(GumboTag tag) {
   return table[tag <= GUMBO_TAG_LAST ? tag : GUMBO_TAG_UNKNOWN];
 }
 
-Treatment treatment_of(const GumboNode* node) {
-  if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
-    return Treatment::kDrop;  // <svg>, <math>: script carriers, no text worth
-                              // it
-  }
-  return policy_of(node->v.element.tag).treatment;
-}
-
 bool is_block(GumboTag tag) {
   return policy_of(tag).block;
 }
 
-enum class AttrKind { kDrop, kText, kUrl, kSrcset };
+using NameSet = std::unordered_set<std::string_view>;
 
-AttrKind attribute_kind(GumboTag tag, std::string_view name) {
-  static constexpr std::array<std::string_view, 17> kText = {
-      "alt",     "title",    "lang",     "dir",   "colspan", "rowspan",
-      "headers", "scope",    "abbr",     "width", "height",  "datetime",
-      "start",   "reversed", "controls", "align", "valign"};
-  if (std::find(kText.begin(), kText.end(), name) != kText.end()) {
+// The names of a space-separated list; they view the literal.
+NameSet words(std::string_view list) {
+  NameSet set;
+  for (std::size_t i = 0; i < list.size();) {
+    const std::size_t end = std::min(list.find(' ', i), list.size());
+    set.emplace(list.substr(i, end - i));
+    i = end + 1;
+  }
+  return set;
+}
+
+bool contains(const NameSet& set, std::string_view name) {
+  return set.find(name) != set.end();
+}
+
+// Elements of feedparser's list that gumbo has no tag for.
+const NameSet kUnknownHtmlKept =
+    words("command datagrid dialog event-source m sound");
+
+// SVG Tiny's elements, plus foreignObject and gradients (feedparser's list).
+const NameSet kSvgElements = words(
+    "a animate animateColor animateMotion animateTransform circle defs desc "
+    "ellipse font-face font-face-name font-face-src foreignObject g glyph "
+    "hkern line linearGradient marker metadata missing-glyph mpath path "
+    "polygon polyline radialGradient rect set stop svg switch text title tspan "
+    "use");
+
+const NameSet kSvgAnimations =
+    words("animate animateColor animateMotion animateTransform set");
+
+// SVG elements dropped with their content rather than unwrapped: they run
+// script, load resources, or hold shapes that are not drawn where they stand.
+const NameSet kSvgDropped = words(
+    "script style handler listener iframe image feImage clipPath mask pattern "
+    "symbol filter cursor video audio canvas discard animation");
+
+const NameSet kMathElements = words(
+    "annotation annotation-xml maction maligngroup malignmark math menclose "
+    "merror mfenced mfrac mglyph mi mlabeledtr mlongdiv mmultiscripts mn mo "
+    "mover mpadded mphantom mprescripts mroot mrow ms mscarries mscarry "
+    "msgroup msline mspace msqrt msrow mstack mstyle msub msubsup msup mtable "
+    "mtd mtext mtr munder munderover none semantics");
+
+// The tag name as the source wrote it, in lower case: "event-source",
+// "lineargradient"; "" for an element the parser made up.
+std::string source_tag_name(const GumboNode* node) {
+  GumboStringPiece piece = node->v.element.original_tag;
+  if (piece.data == nullptr || piece.length < 2) {
+    return {};
+  }
+  gumbo_tag_from_original_text(&piece);
+  return ascii_lowercase(std::string_view(piece.data, piece.length));
+}
+
+/// The name an element is written with: "span", "event-source", and SVG's
+/// camel case ("linearGradient"), which the HTML parser lower-cased.
+std::string element_name(const GumboNode* node) {
+  const GumboElement& e = node->v.element;
+  std::string name = e.tag != GUMBO_TAG_UNKNOWN
+                         ? std::string(gumbo_normalized_tagname(e.tag))
+                         : source_tag_name(node);
+  if (e.tag_namespace == GUMBO_NAMESPACE_SVG) {
+    const GumboStringPiece piece{name.data(), name.size()};
+    if (const char* camel = gumbo_normalize_svg_tagname(&piece)) {
+      name = camel;
+    }
+  }
+  return name;
+}
+
+bool is_foreign(const GumboNode* node) {
+  return node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML;
+}
+
+enum class AttrKind {
+  kDrop,
+  kText,
+  kLink,       ///< http(s) or mailto:
+  kResource,   ///< http(s)
+  kImage,      ///< http(s), through the image proxy
+  kResources,  ///< space-separated http(s) URLs (ping)
+  kSrcset,
+  kHashName,  ///< "#name" (usemap)
+  kStyle,
+};
+
+// feedparser's acceptable attributes that hold no URL.
+const NameSet kHtmlTextAttributes = words(
+    "abbr accept accept-charset accesskey align alt autocomplete autofocus "
+    "axis balance bgcolor bgproperties border bordercolor bordercolordark "
+    "bordercolorlight bottompadding cellpadding cellspacing ch challenge char "
+    "charoff charset checked choff class clear color cols colspan compact "
+    "contenteditable controls coords datafld datapagesize datetime default "
+    "delay dir disabled draggable enctype end face for form frame galleryimg "
+    "gutter headers height hidden hidefocus high hreflang hspace id inputmode "
+    "ismap keytype label lang leftspacing list loop loopcount loopend "
+    "loopstart low max maxlength media method min multiple name nohref noshade "
+    "nowrap open optimum pattern point-size pqg preload prompt radiogroup "
+    "readonly rel repeat-max repeat-min replace required rev reversed "
+    "rightspacing rows rowspan rules scope selected shape size span start step "
+    "summary suppress tabindex target template title toppadding type "
+    "unselectable urn valign value variable volume vspace width wrap xml:lang");
+
+// Those that hold one, and style.
+const std::unordered_map<std::string_view, AttrKind> kHtmlSpecialAttributes = {
+    {"href", AttrKind::kLink},         {"action", AttrKind::kResource},
+    {"cite", AttrKind::kResource},     {"data", AttrKind::kResource},
+    {"datasrc", AttrKind::kResource},  {"dynsrc", AttrKind::kResource},
+    {"longdesc", AttrKind::kResource}, {"src", AttrKind::kResource},
+    {"vrml", AttrKind::kResource},     {"background", AttrKind::kImage},
+    {"icon", AttrKind::kImage},        {"lowsrc", AttrKind::kImage},
+    {"poster", AttrKind::kImage},      {"ping", AttrKind::kResources},
+    {"usemap", AttrKind::kHashName},   {"style", AttrKind::kStyle}};
+
+AttrKind html_attribute_kind(GumboTag tag, std::string_view name) {
+  if (name == "srcset") {
+    return tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_SOURCE ? AttrKind::kSrcset
+                                                           : AttrKind::kDrop;
+  }
+  if (name == "src" && tag == GUMBO_TAG_IMG) {
+    return AttrKind::kImage;
+  }
+  if (contains(kHtmlTextAttributes, name)) {
     return AttrKind::kText;
   }
-  if (name == "type" && (tag == GUMBO_TAG_OL || tag == GUMBO_TAG_SOURCE)) {
-    return AttrKind::kText;
+  const auto it = kHtmlSpecialAttributes.find(name);
+  return it == kHtmlSpecialAttributes.end() ? AttrKind::kDrop : it->second;
+}
+
+// SVG Tiny's attributes with class, opacity and offset (feedparser's list);
+// the parser gives them their camel case. xlink:* and xml:* are apart.
+const NameSet kSvgAttributes = words(
+    "accent-height accumulate additive alphabetic arabic-form ascent "
+    "attributeName attributeType baseProfile bbox begin by calcMode cap-height "
+    "class color color-rendering content cx cy d descent display dur dx dy end "
+    "fill fill-opacity fill-rule font-family font-size font-stretch font-style "
+    "font-variant font-weight from fx fy g1 g2 glyph-name gradientUnits "
+    "hanging height horiz-adv-x horiz-origin-x id ideographic k keyPoints "
+    "keySplines keyTimes lang marker-end marker-mid marker-start markerHeight "
+    "markerUnits markerWidth mathematical max min name offset opacity orient "
+    "origin overline-position overline-thickness panose-1 path pathLength "
+    "points preserveAspectRatio r refX refY repeatCount repeatDur "
+    "requiredExtensions requiredFeatures restart rotate rx ry slope stemh "
+    "stemv stop-color stop-opacity strikethrough-position "
+    "strikethrough-thickness stroke stroke-dasharray stroke-dashoffset "
+    "stroke-linecap stroke-linejoin stroke-miterlimit stroke-opacity "
+    "stroke-width systemLanguage target text-anchor to transform type u1 u2 "
+    "underline-position underline-thickness unicode unicode-range units-per-em "
+    "values version viewBox visibility width widths x x-height x1 x2 y y1 y2 "
+    "zoomAndPan");
+
+const NameSet kMathAttributes = words(
+    "accent accentunder actiontype align alignmentscope altimg-height "
+    "altimg-valign altimg-width alttext bevelled charalign close columnalign "
+    "columnlines columnspacing columnspan columnwidth crossout decimalpoint "
+    "denomalign depth dir display displaystyle edge encoding equalcolumns "
+    "equalrows fence fontstyle fontweight form frame framespacing groupalign "
+    "height id indentalign indentalignfirst indentalignlast indentshift "
+    "indentshiftfirst indentshiftlast indenttarget infixlinebreakstyle largeop "
+    "length linebreak linebreakmultchar linebreakstyle lineleading "
+    "linethickness location longdivstyle lquote lspace mathbackground "
+    "mathcolor mathsize mathvariant maxsize minlabelspacing minsize "
+    "movablelimits notation numalign open other overflow position rowalign "
+    "rowlines rowspacing rowspan rquote rspace scriptlevel scriptminsize "
+    "scriptsizemultiplier selection separator separators shift side stackalign "
+    "stretchy subscriptshift superscriptshift symmetric voffset width");
+
+/// How an attribute of an SVG or MathML element is kept, and the name it
+/// is written with ("xlink:href").
+struct ForeignAttr {
+  AttrKind kind = AttrKind::kDrop;
+  std::string name;
+};
+
+ForeignAttr foreign_attribute(GumboNamespaceEnum ns, const GumboAttribute* a) {
+  const std::string_view name = a->name;
+  const bool svg = ns == GUMBO_NAMESPACE_SVG;
+  switch (a->attr_namespace) {
+    case GUMBO_ATTR_NAMESPACE_XLINK:
+      if (name == "href") {
+        return {AttrKind::kLink, "xlink:href"};
+      }
+      if (name == "show" || name == "type" ||
+          (svg && (name == "title" || name == "role" || name == "arcrole" ||
+                   name == "actuate"))) {
+        return {AttrKind::kText, "xlink:" + std::string(name)};
+      }
+      return {};
+    case GUMBO_ATTR_NAMESPACE_XML:
+      // xml:base is left out: it would move what relative references mean.
+      if (svg && (name == "lang" || name == "space")) {
+        return {AttrKind::kText, "xml:" + std::string(name)};
+      }
+      return {};
+    case GUMBO_ATTR_NAMESPACE_XMLNS:
+      return {};  // the writer declares the namespaces it uses
+    case GUMBO_ATTR_NAMESPACE_NONE:
+      break;
   }
-  if (name == "href" && tag == GUMBO_TAG_A) {
-    return AttrKind::kUrl;
+  if (name == "href") {
+    return {AttrKind::kLink, std::string(name)};
   }
-  if (name == "src" || name == "poster" || name == "cite") {
-    return AttrKind::kUrl;
+  if (svg) {
+    if (name == "style") {
+      return {AttrKind::kStyle, std::string(name)};
+    }
+    return {contains(kSvgAttributes, name) ? AttrKind::kText : AttrKind::kDrop,
+            std::string(name)};
   }
-  if (name == "srcset" && (tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_SOURCE)) {
-    return AttrKind::kSrcset;
+  if (name == "src" || name == "altimg") {
+    return {AttrKind::kImage, std::string(name)};
   }
-  return AttrKind::kDrop;
+  return {contains(kMathAttributes, name) ? AttrKind::kText : AttrKind::kDrop,
+          std::string(name)};
+}
+
+// An animation that sets a link ("<set attributeName="href"
+// to="javascript:…">") or anything but a plain presentation attribute
+// would smuggle a value past the attribute rules.
+bool animates_safe_attribute(const GumboNode* node) {
+  const std::string_view target = attribute(node, "attributeName");
+  return target.empty() || contains(kSvgAttributes, target);
+}
+
+Treatment foreign_treatment(const GumboNode* node, const std::string& name) {
+  if (node->v.element.tag_namespace == GUMBO_NAMESPACE_SVG) {
+    if (contains(kSvgElements, name)) {
+      return contains(kSvgAnimations, name) && !animates_safe_attribute(node)
+                 ? Treatment::kDrop
+                 : Treatment::kKeep;
+    }
+    return contains(kSvgDropped, name) ? Treatment::kDrop : Treatment::kUnwrap;
+  }
+  if (contains(kMathElements, name)) {
+    return Treatment::kKeep;
+  }
+  return name == "script" || name == "style" ? Treatment::kDrop
+                                             : Treatment::kUnwrap;
+}
+
+Treatment treatment_of(const GumboNode* node) {
+  const GumboElement& e = node->v.element;
+  if (is_foreign(node)) {
+    return foreign_treatment(node, element_name(node));
+  }
+  if (e.tag == GUMBO_TAG_UNKNOWN) {
+    return contains(kUnknownHtmlKept, source_tag_name(node))
+               ? Treatment::kKeep
+               : Treatment::kUnwrap;
+  }
+  return policy_of(e.tag).treatment;
 }
 
 // ---------------------------------------------------------------- images
@@ -273,7 +576,9 @@ bool is_tracking_pixel(const GumboNode* img, std::string_view src) {
   return false;
 }
 
-std::string_view real_image_url(const GumboNode* img) {
+// The URL an <img> shows: a lazy-loading attribute, its src, else its
+// largest srcset candidate; "" when it has none but a data: placeholder.
+std::string_view image_candidate(const GumboNode* img) {
   std::string_view src = image_source(img);
   if (src.empty() || src.starts_with("data:")) {
     src = largest_srcset_candidate(attribute(img, "srcset"));
@@ -281,10 +586,12 @@ std::string_view real_image_url(const GumboNode* img) {
       src = largest_srcset_candidate(attribute(img, "data-srcset"));
     }
   }
-  if (src.empty() || src.starts_with("data:") || is_tracking_pixel(img, src)) {
-    return {};
-  }
-  return src;
+  return src.starts_with("data:") ? std::string_view() : src;
+}
+
+std::string_view real_image_url(const GumboNode* img) {
+  const std::string_view src = image_candidate(img);
+  return src.empty() || is_tracking_pixel(img, src) ? std::string_view() : src;
 }
 
 /// The lead image and the subtree its removal takes away.
@@ -369,12 +676,16 @@ void append_text_of(std::string& out, const GumboNode* node, int depth = 0) {
     out += node->v.text.text;
     return;
   }
-  if (!is_element(node) || treatment_of(node) == Treatment::kDrop ||
-      depth > kMaxDepth) {
+  if (!is_element(node) || depth > kMaxDepth) {
     return;
   }
-  const bool unknown = node->v.element.tag == GUMBO_TAG_UNKNOWN;
-  const bool block = is_block(node->v.element.tag);
+  const Treatment treatment = treatment_of(node);
+  if (treatment == Treatment::kDrop) {
+    return;
+  }
+  const bool unknown = node->v.element.tag == GUMBO_TAG_UNKNOWN &&
+                       !is_foreign(node) && treatment == Treatment::kUnwrap;
+  const bool block = !is_foreign(node) && is_block(node->v.element.tag);
   if (unknown) {
     append_piece(out, node->v.element.original_tag);
   } else if (block) {
@@ -463,10 +774,14 @@ class Writer {
   void write_node(const GumboVector& siblings, unsigned index,
                   bool block_context);
   void write_element(const GumboNode* node);
-  void write_kept_element(const GumboNode* node, Treatment treatment,
-                          GumboTag tag);
+  void write_kept_element(const GumboNode* node);
   void write_iframe_link(const GumboNode* node);
-  void write_attributes(const GumboNode* node);
+  void write_html_attributes(const GumboNode* node);
+  void write_foreign_attributes(const GumboNode* node, std::string_view name);
+  void write_kept_attribute(std::string_view name, std::string_view value,
+                            AttrKind kind, bool foreign);
+  void write_url_attribute(std::string_view name, std::string_view value,
+                           AttrKind kind, bool foreign);
   void write_attribute(std::string_view name, std::string_view value);
   void write_text(std::string_view text);
   void write_pre_text(std::string_view text);
@@ -477,7 +792,8 @@ class Writer {
   bool is_kept_block(const GumboNode* node) const;
   bool touches_block(const GumboVector& siblings, unsigned index,
                      bool block_context) const;
-  std::string resolve(std::string_view url, bool image) const;
+  std::string resolve(std::string_view url, AttrKind kind) const;
+  std::string resolve_list(std::string_view urls) const;
   std::string resolve_srcset(std::string_view srcset) const;
 
   const SanitizeOptions& options_;
@@ -491,7 +807,8 @@ class Writer {
 };
 
 bool Writer::is_kept_block(const GumboNode* node) const {
-  return is_element(node) && is_block(node->v.element.tag) &&
+  return is_element(node) && !is_foreign(node) &&
+         is_block(node->v.element.tag) &&
          treatment_of(node) == Treatment::kKeep;
 }
 
@@ -517,6 +834,19 @@ bool Writer::touches_block(const GumboVector& siblings, unsigned index,
   return side(-1) || side(+1);
 }
 
+// XHTML habits give "<br></br>", which an HTML parser reads as two line
+// breaks (HTML §13.2.6.4.7, an end tag "br"); the end tag is no second one.
+bool is_end_tag_after_br(const GumboVector& siblings, unsigned index) {
+  const GumboNode* node = child(siblings, index);
+  if (index == 0 || tag_of(node) != GUMBO_TAG_BR) {
+    return false;
+  }
+  const GumboStringPiece& source = node->v.element.original_tag;
+  const bool end_tag =
+      source.length == 0 || (source.length > 1 && source.data[1] == '/');
+  return end_tag && tag_of(child(siblings, index - 1)) == GUMBO_TAG_BR;
+}
+
 void Writer::write_children(const GumboVector& nodes, bool block_context) {
   for (unsigned i = 0; i < nodes.length; ++i) {
     write_node(nodes, i, block_context);
@@ -539,64 +869,94 @@ void Writer::write_node(const GumboVector& siblings, unsigned index,
     }
     return;
   }
-  if (is_element(node)) {
+  if (is_element(node) && !is_end_tag_after_br(siblings, index)) {
     write_element(node);
   }
 }
 
 void Writer::write_element(const GumboNode* node) {
   const Treatment treatment = treatment_of(node);
-  const GumboTag tag = node->v.element.tag;
   if (treatment == Treatment::kDrop || depth_ >= kMaxDepth) {
     return;
   }
   ++depth_;
-  write_kept_element(node, treatment, tag);
+  switch (treatment) {
+    case Treatment::kLink:
+      write_iframe_link(node);
+      break;
+    case Treatment::kUnwrap:
+      write_children(node->v.element.children, false);
+      break;
+    default:
+      write_kept_element(node);
+      break;
+  }
   --depth_;
 }
 
-void Writer::write_kept_element(const GumboNode* node, Treatment treatment,
-                                GumboTag tag) {
-  if (treatment == Treatment::kLink) {
-    write_iframe_link(node);
-    return;
+bool is_void(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_AREA:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_SOURCE:
+    case GUMBO_TAG_TRACK:
+    case GUMBO_TAG_WBR:
+      return true;
+    default:
+      return false;
   }
-  if (treatment == Treatment::kUnwrap) {
-    write_children(node->v.element.children, false);
-    return;
-  }
+}
+
+void Writer::write_kept_element(const GumboNode* node) {
+  const GumboTag tag = node->v.element.tag;
+  const bool foreign = is_foreign(node);
   std::string image_src;
   if (tag == GUMBO_TAG_IMG) {
-    image_src = resolve(real_image_url(node), true);
-    if (image_src.empty()) {
-      return;  // a pixel, or an image without a usable source, shows nothing
+    const std::string_view src = image_candidate(node);
+    if (is_tracking_pixel(node, src)) {
+      return;  // a beacon shows nothing
     }
+    // An image without a safe source stays, for its alt text and size.
+    image_src = resolve(src, AttrKind::kImage);
   }
-  const bool block = is_block(tag);
+  const bool block = !foreign && is_block(tag);
   if (block) {
     boundary();
   } else if (pending_space_ && last_char_ != 0 && !is_wide(last_char_)) {
     out_ += ' ';
     boundary();
   }
-  const char* name = gumbo_normalized_tagname(tag);
+  const std::string name = foreign || tag == GUMBO_TAG_UNKNOWN
+                               ? element_name(node)
+                               : std::string(gumbo_normalized_tagname(tag));
   out_ += '<';
   out_ += name;
-  write_attributes(node);
+  if (foreign) {
+    write_foreign_attributes(node, name);
+  } else {
+    write_html_attributes(node);
+  }
   if (!image_src.empty()) {
     write_attribute("src", image_src);
   }
-  if (node->v.element.children.length == 0 &&
-      (tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG ||
-       tag == GUMBO_TAG_WBR || tag == GUMBO_TAG_COL ||
-       tag == GUMBO_TAG_SOURCE || tag == GUMBO_TAG_TRACK)) {
+  const GumboVector& children = node->v.element.children;
+  if (children.length == 0 && is_void(tag)) {
     out_ += " />";
     return;
   }
   out_ += '>';
+  const std::size_t content_start = out_.size();
   pre_depth_ += tag == GUMBO_TAG_PRE;
-  write_children(node->v.element.children, block);
+  write_children(children, block);
   pre_depth_ -= tag == GUMBO_TAG_PRE;
+  if (foreign && out_.size() == content_start) {
+    out_.back() = ' ';  // an empty SVG or MathML element closes itself
+    out_ += "/>";
+    return;
+  }
   if (block) {
     boundary();
   }
@@ -608,7 +968,7 @@ void Writer::write_kept_element(const GumboNode* node, Treatment treatment,
 // An <iframe> (a video player, a map) becomes a link to what it shows, so
 // nothing is lost and nothing runs.
 void Writer::write_iframe_link(const GumboNode* node) {
-  const std::string src = resolve(attribute(node, "src"), false);
+  const std::string src = resolve(attribute(node, "src"), AttrKind::kResource);
   if (src.empty()) {
     return;
   }
@@ -619,34 +979,136 @@ void Writer::write_iframe_link(const GumboNode* node) {
   out_ += "</a>";
 }
 
-void Writer::write_attributes(const GumboNode* node) {
+void Writer::write_html_attributes(const GumboNode* node) {
   const GumboTag tag = node->v.element.tag;
   const GumboVector& attrs = node->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
     const std::string_view name = a->name;
-    switch (attribute_kind(tag, name)) {
-      case AttrKind::kDrop:
-        break;
-      case AttrKind::kText:
-        write_attribute(name, a->value);
-        break;
-      case AttrKind::kUrl: {
-        if (tag == GUMBO_TAG_IMG && name == "src") {
-          break;  // written below from the real source
-        }
-        const std::string url = resolve(a->value, name == "poster");
-        if (!url.empty()) {
-          write_attribute(name, url);
-        }
-        break;
-      }
-      case AttrKind::kSrcset:
-        if (std::string set = resolve_srcset(a->value); !set.empty()) {
-          write_attribute(name, set);
-        }
-        break;
+    if (tag == GUMBO_TAG_IMG && name == "src") {
+      continue;  // written from the real source
     }
+    write_kept_attribute(name, a->value, html_attribute_kind(tag, name), false);
+  }
+}
+
+constexpr std::string_view kSvgNamespace = "http://www.w3.org/2000/svg";
+constexpr std::string_view kMathNamespace =
+    "http://www.w3.org/1998/Math/MathML";
+constexpr std::string_view kXlinkNamespace = "http://www.w3.org/1999/xlink";
+
+// SVG and MathML values are text, but some name a resource (fill="url(#g)")
+// or become one (an animation's "to"); only references inside the document
+// pass, and no script scheme, however spaced out.
+bool is_safe_foreign_value(std::string_view value) {
+  std::string squeezed;
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) > 0x20 && c != 0x7f) {
+      squeezed += ascii_lower(c);
+    }
+  }
+  for (std::string_view scheme :
+       {"javascript:", "vbscript:", "livescript:", "data:"}) {
+    if (squeezed.find(scheme) != std::string::npos) {
+      return false;
+    }
+  }
+  for (std::size_t at = squeezed.find("url("); at != std::string::npos;
+       at = squeezed.find("url(", at + 4)) {
+    std::size_t ref = at + 4;
+    ref += ref < squeezed.size() &&
+           (squeezed[ref] == '\'' || squeezed[ref] == '"');
+    if (ref >= squeezed.size() || squeezed[ref] != '#') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The parser gives SVG and MathML elements their namespace; written as
+// HTML, they declare it like feedparser does, with XLink's where used.
+void Writer::write_foreign_attributes(const GumboNode* node,
+                                      std::string_view name) {
+  const GumboNamespaceEnum ns = node->v.element.tag_namespace;
+  if (ns == GUMBO_NAMESPACE_SVG && name == "svg") {
+    write_attribute("xmlns", kSvgNamespace);
+  } else if (ns == GUMBO_NAMESPACE_MATHML && name == "math") {
+    write_attribute("xmlns", kMathNamespace);
+  }
+  bool xlink = false;
+  const GumboVector& attrs = node->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    const ForeignAttr kept = foreign_attribute(ns, a);
+    if (kept.kind == AttrKind::kText && !is_safe_foreign_value(a->value)) {
+      continue;
+    }
+    const std::size_t before = out_.size();
+    write_kept_attribute(kept.name, a->value, kept.kind,
+                         ns == GUMBO_NAMESPACE_SVG);
+    xlink = xlink || (out_.size() != before && kept.name.starts_with("xlink:"));
+  }
+  if (xlink) {
+    write_attribute("xmlns:xlink", kXlinkNamespace);
+  }
+}
+
+void Writer::write_kept_attribute(std::string_view name, std::string_view value,
+                                  AttrKind kind, bool svg) {
+  switch (kind) {
+    case AttrKind::kDrop:
+      return;
+    case AttrKind::kText:
+      write_attribute(name, value);
+      return;
+    case AttrKind::kStyle:
+      if (std::string css = sanitize_style(value, svg); !css.empty()) {
+        write_attribute(name, css);
+      }
+      return;
+    case AttrKind::kSrcset:
+      if (std::string set = resolve_srcset(value); !set.empty()) {
+        write_attribute(name, set);
+      }
+      return;
+    case AttrKind::kHashName:
+      if (value.empty() || value.starts_with('#')) {
+        write_attribute(name, value);
+      }
+      return;
+    default:
+      write_url_attribute(name, value, kind, svg);
+      return;
+  }
+}
+
+// WHATWG URL parsing strips C0 controls and spaces at both ends:
+// "\x01javascript:" is a javascript: URL to a browser.
+std::string_view trim_controls(std::string_view url) {
+  while (!url.empty() && static_cast<unsigned char>(url.front()) <= 0x20) {
+    url.remove_prefix(1);
+  }
+  while (!url.empty() && static_cast<unsigned char>(url.back()) <= 0x20) {
+    url.remove_suffix(1);
+  }
+  return url;
+}
+
+void Writer::write_url_attribute(std::string_view name, std::string_view value,
+                                 AttrKind kind, bool svg) {
+  const std::string_view url = trim_controls(value);
+  if (url.empty()) {
+    write_attribute(name, url);  // names nothing, runs nothing
+    return;
+  }
+  if (svg && url.starts_with('#')) {
+    write_attribute(name, url);  // <use xlink:href="#icon">, in this SVG
+    return;
+  }
+  const std::string resolved =
+      kind == AttrKind::kResources ? resolve_list(url) : resolve(url, kind);
+  if (!resolved.empty()) {
+    write_attribute(name, resolved);
   }
 }
 
@@ -658,21 +1120,68 @@ void Writer::write_attribute(std::string_view name, std::string_view value) {
   out_ += '"';
 }
 
-std::string Writer::resolve(std::string_view url, bool image) const {
-  if (url.empty()) {
+// "java&#0;script:" reaches us as "java\uFFFDscript:", which is no scheme,
+// so a browser would take it for a relative path. A colon ahead of any "/",
+// "?" or "#" that does not end a well-formed scheme is such a disguise, and
+// the URL goes rather than becoming a link to ".../java%EF%BF%BDscript:…".
+bool has_false_scheme(std::string_view url) {
+  const std::size_t colon = url.find(':');
+  if (colon == std::string_view::npos || url.find_first_of("/?#") < colon) {
+    return false;
+  }
+  std::string scheme;  // browsers drop tabs and line breaks anywhere
+  for (char c : url.substr(0, colon)) {
+    if (c != '\t' && c != '\n' && c != '\r') {
+      scheme += c;
+    }
+  }
+  return scheme.empty() ||
+         !std::isalpha(static_cast<unsigned char>(scheme[0])) ||
+         !std::all_of(scheme.begin(), scheme.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '+' ||
+                  c == '-' || c == '.';
+         });
+}
+
+std::string Writer::resolve(std::string_view url, AttrKind kind) const {
+  url = trim_controls(url);
+  if (url.empty() || has_false_scheme(url)) {
     return {};
   }
-  std::string absolute = resolver_.resolve(url, /*allow_mailto=*/!image);
-  if (absolute.empty() || !image) {
+  std::string absolute = resolver_.resolve(url, kind == AttrKind::kLink);
+  // libcurl gives "http://host" the path "/": the same URL, so the one the
+  // author wrote stays.
+  if (absolute.size() == url.size() + 1 && absolute.back() == '/' &&
+      absolute.starts_with(url)) {
+    absolute.pop_back();
+  }
+  if (absolute.empty() || kind != AttrKind::kImage) {
     return absolute;
   }
   return apply_image_proxy(options_.image_proxy, absolute);
 }
 
+// ping="a b": each URL on its own; the unsafe ones go.
+std::string Writer::resolve_list(std::string_view urls) const {
+  std::string out;
+  std::size_t i = 0;
+  while (i < urls.size()) {
+    const std::size_t end =
+        std::min(urls.find_first_of(" \t\n\r\f", i), urls.size());
+    if (std::string url = resolve(urls.substr(i, end - i), AttrKind::kResource);
+        !url.empty()) {
+      out += out.empty() ? "" : " ";
+      out += url;
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
 std::string Writer::resolve_srcset(std::string_view srcset) const {
   std::string out;
   for (const SrcsetCandidate& c : split_srcset(srcset)) {
-    const std::string url = resolve(c.url, true);
+    const std::string url = resolve(c.url, AttrKind::kImage);
     if (url.empty()) {
       continue;
     }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "feedmark/css.h"
+
 namespace {
 
 using Catch::CaseSensitive;
@@ -182,9 +184,52 @@ TEST_CASE("A mailto: link is kept", "[html]") {
         "<a href=\"mailto:news@example.com\">Write to us</a>");
 }
 
-TEST_CASE("Style attributes are removed", "[html]") {
-  CHECK(sanitized("<p style=\"color: red\">a <span Style=\"display:none\">"
-                  "b</span></p>") == "<p>a <span>b</span></p>");
+TEST_CASE("A style attribute keeps only allowlisted declarations",
+          "[html][css]") {
+  SECTION("allowlisted properties, whatever their case") {
+    CHECK(sanitized("<p style=\"color: red\">a <span Style=\"display:none\">"
+                    "b</span></p>") ==
+          "<p style=\"color: red;\">a <span style=\"display: none;\">b</span>"
+          "</p>");
+  }
+  SECTION("others dropped, the rest kept") {
+    CHECK(sanitized("<span style=\"position: absolute; TEXT-INDENT: 0.5in; "
+                    "mso-list: l0 level1 lfo1\">x</span>") ==
+          "<span style=\"TEXT-INDENT: 0.5in;\">x</span>");
+  }
+  SECTION("font names, colours and sizes") {
+    CHECK(sanitized("<span style=\"font-family : 'Lucida Console', arial,"
+                    "sans-serif;color:rgb(0, 128, 0); font-size: 0.9em\">x"
+                    "</span>") ==
+          "<span style=\"font-family: 'Lucida Console', arial,sans-serif; "
+          "color: rgb(0, 128, 0); font-size: 0.9em;\">x</span>");
+  }
+  SECTION("background, border, margin and padding with plain values only") {
+    CHECK(sanitized("<span style=\"border: 1px solid #CCC; margin: 0 15px 0 0 "
+                    "!important; padding: 99999em; background: yellow "
+                    "repeat-x; border-bottom: dashed\">x</span>") ==
+          "<span style=\"border: 1px solid #CCC; margin: 0 15px 0 0 "
+          "!important; border-bottom: dashed;\">x</span>");
+  }
+  SECTION("a declaration holding a url() goes, the others stay") {
+    CHECK(sanitized("<span style=\"background-color: #000; background-image: "
+                    "url(/i/cafe.jpg); background-repeat: no-repeat;\">x"
+                    "</span>") ==
+          "<span style=\"background-color: #000;\">x</span>");
+  }
+  SECTION("SVG's fill and stroke, in SVG only") {
+    CHECK(feedmark::sanitize_style("fill: red; stroke-width: 2", true) ==
+          "fill: red; stroke-width: 2;");
+    CHECK(feedmark::sanitize_style("fill: red; stroke-width: 2").empty());
+    CHECK(sanitized("<svg style=\"fill: #f00\"><circle style=\"fill: "
+                    "url(#g)\"/></svg>") ==
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" style=\"fill: #f00;\">"
+          "<circle /></svg>");
+  }
+  SECTION("nothing left, no attribute") {
+    CHECK(sanitized("<span style=\"mso-spacerun: yes\">x</span>") ==
+          "<span>x</span>");
+  }
 }
 
 TEST_CASE("An iframe becomes a link to its source", "[html]") {
@@ -206,15 +251,106 @@ TEST_CASE("An iframe becomes a link to its source", "[html]") {
   }
 }
 
-TEST_CASE("SVG and MathML are dropped with their content", "[html]") {
-  CHECK(sanitized("<p>a</p><svg><script>alert(1)</script><text>t</text></svg>"
-                  "<math><mi>x</mi></math><p>b</p>") == "<p>a</p><p>b</p>");
+TEST_CASE("SVG and MathML are kept, sanitized, in their namespaces",
+          "[html][foreign]") {
+  SECTION("SVG, with its camel case and without its script") {
+    CHECK(sanitized("<p>a</p><svg viewbox=\"0 0 9 9\" onload=\"x()\">"
+                    "<script>alert(1)</script><lineargradient id=\"g\">"
+                    "<stop offset=\"0\" stop-color=\"red\"/></lineargradient>"
+                    "<text x=\"1\" fill=\"url(#g)\">t</text></svg><p>b</p>") ==
+          "<p>a</p><svg xmlns=\"http://www.w3.org/2000/svg\" "
+          "viewBox=\"0 0 9 9\"><linearGradient id=\"g\"><stop offset=\"0\" "
+          "stop-color=\"red\" /></linearGradient><text x=\"1\" "
+          "fill=\"url(#g)\">t</text></svg><p>b</p>");
+  }
+  SECTION("XLink, declared where used, and a link inside the SVG kept as is") {
+    CHECK(sanitized("<svg><a xlink:href=\"/more\"><use xlink:href=\"#c\"/>"
+                    "</a></svg>") ==
+          "<svg xmlns=\"http://www.w3.org/2000/svg\"><a "
+          "xlink:href=\"https://www.example.com/more\" "
+          "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><use xlink:href=\"#c\" "
+          "xmlns:xlink=\"http://www.w3.org/1999/xlink\" /></a></svg>");
+  }
+  SECTION("MathML, with the HTML inside its text") {
+    CHECK(sanitized("<math><mrow><mi>x</mi><mo>+</mo><mtext><b>one</b>"
+                    "</mtext></mrow></math>") ==
+          "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow><mi>x</mi>"
+          "<mo>+</mo><mtext><b>one</b></mtext></mrow></math>");
+  }
+  SECTION("unknown SVG elements unwrapped, hidden ones dropped") {
+    CHECK(sanitized("<svg><textPath>along</textPath><clipPath><rect/>"
+                    "</clipPath></svg>") ==
+          "<svg xmlns=\"http://www.w3.org/2000/svg\">along</svg>");
+  }
 }
 
 TEST_CASE("Unknown tags are unwrapped, keeping their text", "[html]") {
-  CHECK(sanitized("<p><font color=\"red\">red</font> and "
+  CHECK(sanitized("<p><blink>blink</blink> and "
                   "<custom-tag data-x=\"1\">custom</custom-tag></p>") ==
-        "<p>red and custom</p>");
+        "<p>blink and custom</p>");
+}
+
+TEST_CASE("feedparser's allowlist of elements and attributes is kept",
+          "[html]") {
+  SECTION("presentational elements and attributes") {
+    CHECK(sanitized("<font color=\"red\" face=\"Arial\">f</font>"
+                    "<span class=\"c\" id=\"i\" data-x=\"1\">s</span>") ==
+          "<font color=\"red\" face=\"Arial\">f</font>"
+          "<span class=\"c\" id=\"i\">s</span>");
+  }
+  SECTION("elements the HTML parser does not know") {
+    CHECK(sanitized("<event-source></event-source><m>marked</m><dialog>d"
+                    "</dialog>") ==
+          "<event-source></event-source><m>marked</m><dialog>d</dialog>");
+  }
+  SECTION("image maps, with safe links only") {
+    CHECK(sanitized("<img src=\"/m.png\" usemap=\"#m\"><map name=\"m\">"
+                    "<area href=\"/a\" alt=\"A\"><area href=\"javascript:x()\">"
+                    "</map>") ==
+          "<img usemap=\"#m\" src=\"https://www.example.com/m.png\" />"
+          "<map name=\"m\"><area href=\"https://www.example.com/a\" "
+          "alt=\"A\" /><area /></map>");
+  }
+  SECTION("an empty URL attribute stays empty") {
+    CHECK(sanitized("<span href=\"\" src=\" \">s</span>") ==
+          "<span href=\"\" src=\"\">s</span>");
+  }
+  SECTION("an object's fallback content, without the object") {
+    CHECK(sanitized("<p>a<object data=\"/x.swf\"><param name=\"m\" "
+                    "value=\"x\"> <b>fallback</b></object></p>") ==
+          "<p>a <b>fallback</b></p>");
+  }
+  SECTION("noscript, sanitized like the rest") {
+    CHECK(sanitized("<noscript><img src=\"/a.jpg\" onload=\"x()\">"
+                    "</noscript>") ==
+          "<noscript><img src=\"https://www.example.com/a.jpg\" /></noscript>");
+  }
+}
+
+TEST_CASE("A fragment of a table keeps its rows and cells", "[html]") {
+  SECTION("a row") {
+    CHECK(sanitized("<tr><td>a</td><td>b</td></tr>") ==
+          "<tr><td>a</td><td>b</td></tr>");
+  }
+  SECTION("a cell") {
+    CHECK(sanitized("<td>cell</td>") == "<td>cell</td>");
+  }
+  SECTION("but a stray column loses nothing after it") {
+    CHECK(sanitized("x<col>y") == "xy");
+    CHECK(sanitized("<col><p>z</p>") == "<p>z</p>");
+    CHECK(sanitized("<col></col>") == "<col />");
+  }
+}
+
+TEST_CASE("An XHTML pair <br></br> is one line break", "[html]") {
+  CHECK(sanitized("<p>a<br></br>b</p>") == "<p>a<br />b</p>");
+  CHECK(sanitized("<p>a</br>b</p>") == "<p>a<br />b</p>");
+}
+
+TEST_CASE("A CDATA marker in HTML is text, and what it wraps is parsed",
+          "[html]") {
+  CHECK(sanitized("<![CDATA[<b>x</b><script>y()</script>]]>") ==
+        "&lt;![CDATA[<b>x</b>]]&gt;");
 }
 
 TEST_CASE("Comments are dropped", "[html]") {
@@ -628,17 +764,18 @@ TEST_CASE(
   SanitizeOptions options;
   options.base_url = kBase;
   options.image_proxy = proxy;
-  SECTION("an image whose source is a script is dropped, not proxied") {
+  SECTION("an image whose source is a script loses it, not proxied") {
     const std::string html =
-        sanitize_html("<p>a<img src=\"javascript:alert(1)\">b</p>", options)
+        sanitize_html("<p>a<img src=\"javascript:alert(1)\" alt=\"A\">b</p>",
+                      options)
             .html;
-    CHECK(html == "<p>ab</p>");
+    CHECK(html == "<p>a<img alt=\"A\" />b</p>");
   }
-  SECTION("a relative image without any base is dropped") {
+  SECTION("a relative image without any base loses its source") {
     SanitizeOptions no_base = options;
     no_base.base_url = {};
     CHECK(sanitize_html("<p>a<img src=\"/rel.jpg\">b</p>", no_base).html ==
-          "<p>ab</p>");
+          "<p>a<img />b</p>");
   }
   SECTION("a video poster and a picture source's srcset are proxied") {
     const std::string html =

@@ -22,8 +22,11 @@ struct SanitizedHtml {
   std::string image_caption;  ///< its figcaption, else title, else alt
 };
 
-/// Parses an HTML fragment with gumbo and writes it back sanitized by an
-/// allowlist, on one line (see the SPEC's body rules).
+/// Parses an HTML fragment with gumbo and writes it back sanitized, on one
+/// line (see the SPEC's body rules): feedparser's allowlist of elements,
+/// attributes, CSS, SVG and MathML, without scripts, styles, forms, event
+/// handlers or any URL but a safe absolute http(s) one (mailto: for links);
+/// an <iframe> becomes a link to its source.
 SanitizedHtml sanitize_html(std::string_view html,
                             const SanitizeOptions& options);
 
