@@ -69,6 +69,15 @@ TEST_CASE("The item key is the guid, else the link, else title and date",
     item.guid.clear();
     CHECK(item_key(item) == "https://www.voanews.com/a/story/6507885.html");
   }
+  // Links keep the feed's spelling ("http://Example.org"); keys, and so the
+  // ids of archived articles, use the canonical one they always had.
+  SECTION("the canonical link: host in lower case, an empty path as /") {
+    item.guid.clear();
+    item.link = "http://WWW.Example.org";
+    CHECK(item_key(item) == "http://www.example.org/");
+    item.link = "https://Example.org?p=7";
+    CHECK(item_key(item) == "https://example.org/?p=7");
+  }
   // How title and date are joined is not fixed by the SPEC: this is what
   // the implementation does (title, a space, the ISO 8601 date).
   SECTION("title and published date when there is neither") {

@@ -185,7 +185,7 @@ TEST_CASE("An RSS 0.90 feed (rdf:RDF in the Netscape 0.9 namespace) is rss0.9x",
   CHECK(feed.format == Format::kRss09x);
   CHECK(std::string(feedmark::format_name(feed.format)) == "rss0.9x");
   CHECK(feed.title == "Mozilla Dot Org");
-  CHECK(feed.link == "http://www.mozilla.org/");
+  CHECK(feed.link == "http://www.mozilla.org");
   CHECK(feed.description == "the Mozilla Organization web site");
   // RSS 0.90 puts <image> beside the channel, like its items.
   CHECK(feed.image == "http://www.mozilla.org/images/moz.gif");
