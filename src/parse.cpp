@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "feedmark/html.h"
 #include "feedmark/text.h"
@@ -548,30 +549,38 @@ void add_enclosure(const Context& cx, xml_node node, std::string_view url_attr,
 
 // ---------------------------------------------------------------- shared
 
-void add_category(std::string term, Item& item) {
-  if (!term.empty() && std::find(item.categories.begin(), item.categories.end(),
-                                 term) == item.categories.end()) {
-    item.categories.push_back(std::move(term));
+/// An item's categories, each term once, in the order first seen.
+class Categories {
+ public:
+  explicit Categories(std::vector<std::string>& terms) : terms_(terms) {}
+  void add(std::string term) {
+    if (!term.empty() && seen_.insert(term).second) {
+      terms_.push_back(std::move(term));
+    }
   }
-}
+
+ private:
+  std::vector<std::string>& terms_;
+  std::unordered_set<std::string> seen_;
+};
 
 // "news, politics,daily" -> three terms.
-void add_category_list(std::string_view list, Item& item) {
+void add_category_list(std::string_view list, Categories& categories) {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    add_category(plain_text(list.substr(0, comma)), item);
+    categories.add(collapse_whitespace(list.substr(0, comma)));
     list.remove_prefix(comma == std::string_view::npos ? list.size()
                                                        : comma + 1);
   }
 }
 
 // <itunes:category text="Technology"><itunes:category text="Gadgets"/>
-void add_itunes_category(const Context& cx, xml_node node, Item& item,
-                         int depth = 0) {
-  add_category(collapse_whitespace(node.attribute("text").value()), item);
+void add_itunes_category(const Context& cx, xml_node node,
+                         Categories& categories, int depth = 0) {
+  categories.add(collapse_whitespace(node.attribute("text").value()));
   if (depth < 8) {
     for_each_child(cx, node, "itunes:category", [&](xml_node n) {
-      add_itunes_category(cx, n, item, depth + 1);
+      add_itunes_category(cx, n, categories, depth + 1);
     });
   }
 }
@@ -581,17 +590,17 @@ void add_itunes_category(const Context& cx, xml_node node, Item& item,
 /// media:category, itunes:category with its subcategories, and the
 /// comma-separated itunes:keywords and <tags>.
 void add_categories(const Context& cx, xml_node entry, Item& item) {
+  Categories categories(item.categories);
   for (xml_node n : entry.children()) {
     if (is_named(cx, n, "category") || is_named(cx, n, "atom:category") ||
         is_named(cx, n, "dc:subject") || is_named(cx, n, "media:category")) {
-      add_category(first_nonempty({n.attribute("term").value(),
-                                   n.attribute("label").value(),
-                                   plain_text(inner_text(n))}),
-                   item);
+      categories.add(first_nonempty({n.attribute("term").value(),
+                                     n.attribute("label").value(),
+                                     plain_text(inner_text(n))}));
     } else if (is_named(cx, n, "itunes:category")) {
-      add_itunes_category(cx, n, item);
+      add_itunes_category(cx, n, categories);
     } else if (is_named(cx, n, "itunes:keywords") || is_named(cx, n, "tags")) {
-      add_category_list(inner_text(n), item);
+      add_category_list(plain_text(inner_text(n)), categories);
     }
   }
 }
