@@ -742,10 +742,9 @@ std::string rss_item_link(const Context& cx, xml_node entry) {
       {atom_alternate_href(cx, entry), entry.attribute("rdf:about").value()});
 }
 
-void set_rss_bodies(const Context& cx, xml_node entry, Item& item,
-                    xml_node& body) {
+xml_node set_rss_bodies(const Context& cx, xml_node entry, Item& item) {
   const auto [first, second] = description_and_summary(cx, entry);
-  body = set_bodies(
+  return set_bodies(
       cx,
       {first, child(cx, entry, "dc:description"),
        child(cx, entry, "itunes:summary"), child(cx, entry, "atom:summary"),
@@ -779,8 +778,7 @@ Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed) {
       cx, entry,
       {"author", "dc:creator", "dc:author", "itunes:author", "atom:author"}));
   add_categories(cx, entry, item);
-  xml_node body;
-  set_rss_bodies(cx, entry, item, body);
+  const xml_node body = set_rss_bodies(cx, entry, item);
   const std::string fallback =
       first_nonempty({item.link, feed.link, cx.document_url});
   item.base = url_base(cx, body ? body : entry, fallback);
@@ -933,9 +931,11 @@ void parse_atom(const Context& cx, xml_node root, Feed& feed) {
   }
   feed.language = language_tag(root.attribute("xml:lang").value());
   feed.updated = first_date(cx, root, {"updated", "modified"});
-  feed.image =
-      resolve_url(base, first_nonempty({child_text(cx, root, "logo"),
-                                        child_text(cx, root, "icon")}));
+  for (std::string_view name : {"logo", "icon"}) {
+    if (xml_node n = child(cx, root, name); n && feed.image.empty()) {
+      feed.image = resolve_at(cx, n, base, trim(inner_text(n)));
+    }
+  }
   for_each_child(cx, root, "entry", [&](xml_node n) {
     feed.items.push_back(parse_atom_entry(cx, n, feed));
   });
