@@ -31,8 +31,12 @@ std::string item_key(const Item& item) {
   if (const std::string_view guid = trim(item.guid); !guid.empty()) {
     return std::string(guid);
   }
+  // The link as written may differ from the one an older version keyed on
+  // ("http://Example.org" vs "http://example.org/"): key on the canonical
+  // form, so ids stay put.
   if (!item.link.empty()) {
-    return item.link;
+    std::string canonical = canonical_url(item.link);
+    return canonical.empty() ? item.link : canonical;
   }
   if (item.published) {
     return item.title + " " + format_iso8601(*item.published);

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "feedmark/html.h"
 #include "feedmark/text.h"
@@ -99,8 +100,10 @@ class Names {
         {kAtom10, "atom"},
         {kAtom03, "atom"},
     };
+    // Podcast feeds write the iTunes URI in any case
+    // ("http://www.itunes.com/DTDs/PodCast-1.0.dtd").
     for (const auto& [known, prefix] : kKnown) {
-      if (uri == known) {
+      if (iequals(uri, known)) {
         return prefix;
       }
     }
@@ -119,19 +122,15 @@ struct Context {
   std::string_view document_url;
 };
 
-xml_node child(const Context& cx, xml_node parent, std::string_view name) {
-  for (xml_node n : parent.children()) {
-    if (n.type() == pugi::node_element && cx.names.of(n) == name) {
-      return n;
-    }
-  }
-  return {};
+// Element names match in any case: feeds write <pubdate>, <TiTlE>, and
+// readers (iTunes among them) accept them.
+bool is_named(const Context& cx, xml_node node, std::string_view name) {
+  return node.type() == pugi::node_element && iequals(cx.names.of(node), name);
 }
 
-xml_node first_child_of(const Context& cx, xml_node parent,
-                        std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (xml_node n = child(cx, parent, name)) {
+xml_node child(const Context& cx, xml_node parent, std::string_view name) {
+  for (xml_node n : parent.children()) {
+    if (is_named(cx, n, name)) {
       return n;
     }
   }
@@ -142,7 +141,7 @@ template <class F>
 void for_each_child(const Context& cx, xml_node parent, std::string_view name,
                     F f) {
   for (xml_node n : parent.children()) {
-    if (n.type() == pugi::node_element && cx.names.of(n) == name) {
+    if (is_named(cx, n, name)) {
       f(n);
     }
   }
@@ -289,6 +288,25 @@ std::string decode_base64(std::string_view text) {
   return out;
 }
 
+// TypePad wrapped escaped HTML in an XHTML div inside type="html" content:
+// <content type="html"><div xmlns="http://www.w3.org/1999/xhtml">Example
+// &lt;b&gt;Atom&lt;/b&gt;</div></content>. The div's text is the HTML.
+xml_node escaped_html_wrapper(xml_node node) {
+  xml_node only;
+  for (xml_node n : node.children()) {
+    const bool blank = n.type() == pugi::node_pcdata && trim(n.value()).empty();
+    if (n.type() == pugi::node_element && !only) {
+      only = n;
+    } else if (!blank) {
+      return node;
+    }
+  }
+  const bool xhtml_div = only && local_name(only.name()) == "div" &&
+                         std::string_view(only.attribute("xmlns").value()) ==
+                             "http://www.w3.org/1999/xhtml";
+  return xhtml_div ? only : node;
+}
+
 std::string atom_html(xml_node node) {
   const std::string_view type = node.attribute("type").value();
   if (is_base64_content(node)) {
@@ -304,7 +322,7 @@ std::string atom_html(xml_node node) {
   }
   // Atom 0.3 used MIME types ("text/html"); anything but text is markup.
   if (!type.empty() && type != "text" && type != "text/plain") {
-    return inner_text(node);
+    return inner_text(escaped_html_wrapper(node));
   }
   return html_from_text(inner_text(node));
 }
@@ -312,7 +330,9 @@ std::string atom_html(xml_node node) {
 std::string atom_plain(xml_node node) {
   const std::string_view type = node.attribute("type").value();
   if (type.empty() || type == "text" || type == "text/plain") {
-    return collapse_whitespace(inner_text(node));
+    // Atom 0.3 could base64 any text: <title mode="base64">RXhh...</title>
+    return collapse_whitespace(is_base64_content(node) ? atom_html(node)
+                                                       : inner_text(node));
   }
   return html_to_text(atom_html(node));
 }
@@ -332,24 +352,25 @@ std::optional<UnixTime> first_date(
 
 // ---------------------------------------------------------------- URLs
 
-/// The xml:base in effect at `node`: its own, resolved, else `inherited`.
-/// Empty when no element up to here set one.
-std::string base_of(const Context& cx, xml_node node,
-                    const std::string& inherited) {
-  const char* base = node.attribute("xml:base").value();
-  if (*base == '\0') {
-    return inherited;
+/// The xml:base in effect at `node`: every xml:base from the root down,
+/// each resolved against the one before (the outermost against the
+/// document URL). Empty when no element up to here set one.
+std::string xml_base_at(const Context& cx, xml_node node) {
+  std::vector<std::string_view> bases;
+  for (xml_node n = node; n; n = n.parent()) {
+    if (const char* base = n.attribute("xml:base").value(); *base != '\0') {
+      bases.push_back(base);
+    }
   }
-  std::string resolved = resolve_url(
-      inherited.empty() ? cx.document_url : std::string_view(inherited), base);
-  return resolved.empty() ? inherited : resolved;
-}
-
-// "en_US" -> "en-US": BCP 47 separates subtags with hyphens.
-std::string language_tag(std::string_view text) {
-  std::string tag(trim(text));
-  std::replace(tag.begin(), tag.end(), '_', '-');
-  return tag;
+  std::string base;
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    std::string resolved = resolve_url(
+        base.empty() ? cx.document_url : std::string_view(base), *it);
+    if (!resolved.empty()) {
+      base = std::move(resolved);
+    }
+  }
+  return base;
 }
 
 std::string first_nonempty(std::initializer_list<std::string_view> values) {
@@ -359,6 +380,27 @@ std::string first_nonempty(std::initializer_list<std::string_view> values) {
     }
   }
   return {};
+}
+
+/// The base of a URL attribute of `node` (SPEC "Relative URLs"): the
+/// xml:base in effect, else `fallback` (the item link, the feed link, the
+/// document URL, whichever is known first).
+std::string url_base(const Context& cx, xml_node node,
+                     std::string_view fallback) {
+  std::string base = xml_base_at(cx, node);
+  return base.empty() ? std::string(fallback) : base;
+}
+
+std::string resolve_at(const Context& cx, xml_node node,
+                       std::string_view fallback, std::string_view reference) {
+  return resolve_url(url_base(cx, node, fallback), reference);
+}
+
+// "en_US" -> "en-US": BCP 47 separates subtags with hyphens.
+std::string language_tag(std::string_view text) {
+  std::string tag(trim(text));
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  return tag;
 }
 
 // ---------------------------------------------------------------- media
@@ -374,10 +416,15 @@ bool looks_like_image_url(std::string_view url) {
   return false;
 }
 
-std::string media_caption(const Context& cx, xml_node node) {
-  for (std::string_view name : {"media:description", "media:title"}) {
-    if (xml_node n = child(cx, node, name)) {
-      if (std::string text = plain_text(inner_text(n)); !text.empty()) {
+// Media RSS: media:description and media:title describe the element they
+// are in, or, placed in a media:group or the item, every media element
+// there. `scopes` runs from the element outwards.
+std::string media_caption(const Context& cx,
+                          std::initializer_list<xml_node> scopes) {
+  for (xml_node scope : scopes) {
+    for (std::string_view name : {"media:description", "media:title"}) {
+      if (std::string text = plain_text(inner_text(child(cx, scope, name)));
+          !text.empty()) {
         return text;
       }
     }
@@ -385,63 +432,93 @@ std::string media_caption(const Context& cx, xml_node node) {
   return {};
 }
 
-void add_media_content(const Context& cx, xml_node node, xml_node group,
-                       const std::string& base, Item& item) {
-  const std::string_view medium = node.attribute("medium").value();
-  const std::string_view type = node.attribute("type").value();
-  const std::string_view url = node.attribute("url").value();
-  const bool image =
-      medium == "image" || type.starts_with("image/") ||
-      (medium.empty() && type.empty() && looks_like_image_url(url));
-  if (!image || url.empty()) {
-    return;
-  }
-  MediaImage m{MediaImage::Kind::kContent, resolve_url(base, url),
-               media_caption(cx, node), node.attribute("width").as_int()};
-  if (m.caption.empty() && group) {
-    m.caption = media_caption(cx, group);
-  }
-  if (!m.url.empty()) {
-    item.media.push_back(std::move(m));
-  }
-}
-
-void add_thumbnails(const Context& cx, xml_node parent, const std::string& base,
+void add_thumbnails(const Context& cx, xml_node parent,
+                    const std::string& caption, const std::string& fallback,
                     Item& item) {
   for_each_child(cx, parent, "media:thumbnail", [&](xml_node n) {
-    std::string url = resolve_url(base, n.attribute("url").value());
+    std::string url = resolve_at(cx, n, fallback, n.attribute("url").value());
     if (!url.empty()) {
       item.media.push_back({MediaImage::Kind::kThumbnail, std::move(url),
-                            media_caption(cx, parent),
-                            n.attribute("width").as_int()});
+                            caption, n.attribute("width").as_int()});
     }
   });
 }
 
-void collect_media(const Context& cx, xml_node entry, const std::string& base,
-                   Item& item) {
-  for_each_child(cx, entry, "media:content",
-                 [&](xml_node n) { add_media_content(cx, n, {}, base, item); });
+bool is_media_image(xml_node node) {
+  const std::string_view medium = node.attribute("medium").value();
+  const std::string_view type = node.attribute("type").value();
+  return medium == "image" || (medium.empty() && type.starts_with("image/")) ||
+         (medium.empty() && type.empty() &&
+          looks_like_image_url(node.attribute("url").value()));
+}
+
+void add_media_content(const Context& cx, xml_node node, xml_node group,
+                       xml_node entry, const std::string& fallback,
+                       Item& item) {
+  std::string caption = media_caption(cx, {node, group, entry});
+  // A video's preview: <media:content medium="video"><media:thumbnail/>.
+  add_thumbnails(cx, node, caption, fallback, item);
+  if (!is_media_image(node)) {
+    return;
+  }
+  std::string url =
+      resolve_at(cx, node, fallback, node.attribute("url").value());
+  if (!url.empty()) {
+    item.media.push_back({MediaImage::Kind::kContent, std::move(url),
+                          std::move(caption),
+                          node.attribute("width").as_int()});
+  }
+}
+
+// itunes:image names its picture in href; feeds also write url="..." or the
+// URL as text, and old ones <itunes:link rel="image" href="...">.
+std::string itunes_image(const Context& cx, xml_node parent,
+                         const std::string& fallback) {
+  if (xml_node n = child(cx, parent, "itunes:image")) {
+    std::string url = resolve_at(
+        cx, n, fallback,
+        first_nonempty({n.attribute("href").value(), n.attribute("url").value(),
+                        trim(n.text().get())}));
+    if (!url.empty()) {
+      return url;
+    }
+  }
+  for (xml_node n : parent.children()) {
+    if (is_named(cx, n, "itunes:link") &&
+        std::string_view(n.attribute("rel").value()) == "image") {
+      if (std::string url =
+              resolve_at(cx, n, fallback, n.attribute("href").value());
+          !url.empty()) {
+        return url;
+      }
+    }
+  }
+  return {};
+}
+
+/// Every image the entry names outside its body (SPEC "Image"), each with
+/// its caption; `fallback` is the base when no xml:base applies.
+void collect_media(const Context& cx, xml_node entry,
+                   const std::string& fallback, Item& item) {
+  for_each_child(cx, entry, "media:content", [&](xml_node n) {
+    add_media_content(cx, n, {}, entry, fallback, item);
+  });
   for_each_child(cx, entry, "media:group", [&](xml_node group) {
     for_each_child(cx, group, "media:content", [&](xml_node n) {
-      add_media_content(cx, n, group, base, item);
+      add_media_content(cx, n, group, entry, fallback, item);
     });
-    add_thumbnails(cx, group, base, item);
+    add_thumbnails(cx, group, media_caption(cx, {group, entry}), fallback,
+                   item);
   });
-  add_thumbnails(cx, entry, base, item);
+  add_thumbnails(cx, entry, media_caption(cx, {entry}), fallback, item);
   for (const Enclosure& e : item.enclosures) {
     if (e.type.starts_with("image/") ||
         (e.type.empty() && looks_like_image_url(e.url))) {
       item.media.push_back({MediaImage::Kind::kEnclosure, e.url, {}, 0});
     }
   }
-  if (xml_node n = child(cx, entry, "itunes:image")) {
-    std::string url = resolve_url(
-        base,
-        first_nonempty({n.attribute("href").value(), trim(n.text().get())}));
-    if (!url.empty()) {
-      item.media.push_back({MediaImage::Kind::kItunes, std::move(url), {}, 0});
-    }
+  if (std::string url = itunes_image(cx, entry, fallback); !url.empty()) {
+    item.media.push_back({MediaImage::Kind::kItunes, std::move(url), {}, 0});
   }
 }
 
@@ -460,27 +537,198 @@ std::optional<std::int64_t> parse_length(std::string_view text) {
   return value;
 }
 
-// ---------------------------------------------------------------- RSS
+void add_enclosure(const Context& cx, xml_node node, std::string_view url_attr,
+                   const std::string& fallback, Item& item) {
+  std::string url =
+      resolve_at(cx, node, fallback, node.attribute(url_attr.data()).value());
+  if (!url.empty()) {
+    item.enclosures.push_back({std::move(url), node.attribute("type").value(),
+                               parse_length(node.attribute("length").value())});
+  }
+}
 
-void add_categories(const Context& cx, xml_node entry, Item& item) {
-  for (std::string_view name : {"category", "dc:subject"}) {
-    for_each_child(cx, entry, name, [&](xml_node n) {
-      std::string term = plain_text(inner_text(n));
-      if (term.empty()) {
-        term = n.attribute("term").value();
-      }
-      if (!term.empty()) {
-        item.categories.push_back(std::move(term));
-      }
+// ---------------------------------------------------------------- shared
+
+/// An item's categories, each term once, in the order first seen.
+class Categories {
+ public:
+  explicit Categories(std::vector<std::string>& terms) : terms_(terms) {}
+  void add(std::string term) {
+    if (!term.empty() && seen_.insert(term).second) {
+      terms_.push_back(std::move(term));
+    }
+  }
+
+ private:
+  std::vector<std::string>& terms_;
+  std::unordered_set<std::string> seen_;
+};
+
+// "news, politics,daily" -> three terms.
+void add_category_list(std::string_view list, Categories& categories) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    categories.add(collapse_whitespace(list.substr(0, comma)));
+    list.remove_prefix(comma == std::string_view::npos ? list.size()
+                                                       : comma + 1);
+  }
+}
+
+// <itunes:category text="Technology"><itunes:category text="Gadgets"/>
+void add_itunes_category(const Context& cx, xml_node node,
+                         Categories& categories, int depth = 0) {
+  categories.add(collapse_whitespace(node.attribute("text").value()));
+  if (depth < 8) {
+    for_each_child(cx, node, "itunes:category", [&](xml_node n) {
+      add_itunes_category(cx, n, categories, depth + 1);
     });
   }
 }
 
+/// Every way feeds tag an entry, in document order, each term once: RSS and
+/// Atom categories (term, else label, else text), dc:subject,
+/// media:category, itunes:category with its subcategories, and the
+/// comma-separated itunes:keywords and <tags>.
+void add_categories(const Context& cx, xml_node entry, Item& item) {
+  Categories categories(item.categories);
+  for (xml_node n : entry.children()) {
+    if (is_named(cx, n, "category") || is_named(cx, n, "atom:category") ||
+        is_named(cx, n, "dc:subject") || is_named(cx, n, "media:category")) {
+      categories.add(first_nonempty({n.attribute("term").value(),
+                                     n.attribute("label").value(),
+                                     plain_text(inner_text(n))}));
+    } else if (is_named(cx, n, "itunes:category")) {
+      add_itunes_category(cx, n, categories);
+    } else if (is_named(cx, n, "itunes:keywords") || is_named(cx, n, "tags")) {
+      add_category_list(plain_text(inner_text(n)), categories);
+    }
+  }
+}
+
+/// A person element as one name: <name>, else <email>, else its text.
+std::string person(const Context& cx, xml_node node) {
+  return collapse_whitespace(first_nonempty(
+      {child_text(cx, node, "name"), child_text(cx, node, "atom:name"),
+       child_text(cx, node, "email"), child_text(cx, node, "atom:email"),
+       trim(inner_text(node))}));
+}
+
+std::string first_person(const Context& cx, xml_node entry,
+                         std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (xml_node n = child(cx, entry, name)) {
+      if (std::string who = person(cx, n); !who.empty()) {
+        return who;
+      }
+    }
+  }
+  return {};
+}
+
+std::string first_plain_text(const Context& cx, xml_node parent,
+                             std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (std::string text = plain_text(inner_text(child(cx, parent, name)));
+        !text.empty()) {
+      return text;
+    }
+  }
+  return {};
+}
+
+/// The HTML an element holds, whatever the vocabulary: an Atom text
+/// construct (also atom:content inside RSS), an XHTML <body>, or RSS text.
+std::string html_of(const Context& cx, xml_node node) {
+  if (!node) {
+    return {};
+  }
+  const xml_node root = node.root().find_child(
+      [](xml_node n) { return n.type() == pugi::node_element; });
+  const bool atom_feed = local_name(root.name()) == "feed";
+  const std::string_view name = cx.names.of(node);
+  if (atom_feed || name.starts_with("atom:")) {
+    // <content src="..."> points elsewhere: nothing to show here.
+    return *node.attribute("src").value() ? std::string() : atom_html(node);
+  }
+  return iequals(local_name(name), "body") ? xhtml_inner(node)
+                                           : inner_text(node);
+}
+
+/// The first of `nodes` that holds some HTML, with that HTML.
+std::pair<xml_node, std::string> first_html(
+    const Context& cx, std::initializer_list<xml_node> nodes) {
+  for (xml_node n : nodes) {
+    if (std::string html = html_of(cx, n); !trim(html).empty()) {
+      return {n, std::move(html)};
+    }
+  }
+  return {};
+}
+
+/// Fills the item's summary and content; returns the element whose HTML is
+/// the body (content, else summary), for its xml:base.
+xml_node set_bodies(const Context& cx,
+                    std::initializer_list<xml_node> summaries,
+                    std::initializer_list<xml_node> contents, Item& item) {
+  auto [summary, summary_html] = first_html(cx, summaries);
+  auto [content, content_html] = first_html(cx, contents);
+  item.summary_html = std::move(summary_html);
+  item.content_html = std::move(content_html);
+  return content ? content : summary;
+}
+
+// ---------------------------------------------------------------- RSS
+
+// RSS 2.0 has one <description>; some feeds put a <summary> beside it. The
+// first of the two is the summary and, when nothing else holds the full
+// text, the second is the content.
+std::pair<xml_node, xml_node> description_and_summary(const Context& cx,
+                                                      xml_node entry) {
+  xml_node first, second;
+  for (xml_node n : entry.children()) {
+    if (is_named(cx, n, "description") || is_named(cx, n, "summary")) {
+      if (!first) {
+        first = n;
+      } else if (!second && !iequals(n.name(), first.name())) {
+        second = n;
+      }
+    }
+  }
+  return {first, second};
+}
+
+// The first <link> with text; else one with an href, Atom style without
+// the namespace (<link href="https://..."/>).
+std::string rss_link(const Context& cx, xml_node parent) {
+  std::string href;
+  for (xml_node n : parent.children()) {
+    if (is_named(cx, n, "link")) {
+      const std::string text = inner_text(n);
+      if (!trim(text).empty()) {
+        return std::string(trim(text));
+      }
+      if (href.empty()) {
+        href = trim(n.attribute("href").value());
+      }
+    }
+  }
+  return href;
+}
+
+std::string atom_alternate_href(const Context& cx, xml_node parent) {
+  for (xml_node n : parent.children()) {
+    const std::string_view rel = n.attribute("rel").value();
+    if (is_named(cx, n, "atom:link") && (rel.empty() || rel == "alternate")) {
+      return n.attribute("href").value();
+    }
+  }
+  return {};
+}
+
 // Item link, else a permalink guid (RSS 2.0 §guid: isPermaLink defaults to
-// true), else an atom:link alternate.
+// true), else an atom:link alternate, else RSS 1.0's rdf:about.
 std::string rss_item_link(const Context& cx, xml_node entry) {
-  std::string link = child_text(cx, entry, "link");
-  if (!link.empty()) {
+  if (std::string link = rss_link(cx, entry); !link.empty()) {
     return link;
   }
   if (xml_node guid = child(cx, entry, "guid")) {
@@ -490,71 +738,67 @@ std::string rss_item_link(const Context& cx, xml_node entry) {
       return value;
     }
   }
-  for (xml_node n : entry.children()) {
-    if (cx.names.of(n) == "atom:link" &&
-        (std::string_view(n.attribute("rel").value()).empty() ||
-         std::string_view(n.attribute("rel").value()) == "alternate")) {
-      return n.attribute("href").value();
-    }
-  }
-  return first_nonempty({entry.attribute("rdf:about").value()});
+  return first_nonempty(
+      {atom_alternate_href(cx, entry), entry.attribute("rdf:about").value()});
 }
 
-Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed,
-                    const std::string& feed_base) {
+xml_node set_rss_bodies(const Context& cx, xml_node entry, Item& item) {
+  const auto [first, second] = description_and_summary(cx, entry);
+  return set_bodies(
+      cx,
+      {first, child(cx, entry, "dc:description"),
+       child(cx, entry, "itunes:summary"), child(cx, entry, "atom:summary"),
+       child(cx, entry, "itunes:subtitle")},
+      // <xhtml:body>, or a bare <body> of markup (with or without the XHTML
+      // namespace), both seen in RSS 2.0 feeds.
+      {child(cx, entry, "content:encoded"), child(cx, entry, "xhtml:body"),
+       child(cx, entry, "body"), child(cx, entry, "fullitem"),
+       child(cx, entry, "atom:content"), second},
+      item);
+}
+
+Item parse_rss_item(const Context& cx, xml_node entry, const Feed& feed) {
   Item item;
-  const std::string base = base_of(cx, entry, feed_base);
+  const std::string xml_base = xml_base_at(cx, entry);
   // RSS 1.0 names each item by its rdf:about URI.
   item.guid = first_nonempty({child_text(cx, entry, "guid"),
                               child_text(cx, entry, "dc:identifier"),
                               trim(entry.attribute("rdf:about").value())});
-  item.title = plain_text(inner_text(child(cx, entry, "title")));
-  if (item.title.empty()) {
-    item.title = plain_text(inner_text(child(cx, entry, "dc:title")));
-  }
-  item.link = resolve_url(first_nonempty({base, feed.link, cx.document_url}),
-                          rss_item_link(cx, entry));
+  item.title = first_plain_text(
+      cx, entry, {"title", "dc:title", "itunes:title", "media:title"});
+  item.link =
+      resolve_url(first_nonempty({xml_base, feed.link, cx.document_url}),
+                  rss_item_link(cx, entry));
   item.published = first_date(cx, entry,
                               {"pubDate", "dc:date", "dcterms:issued",
                                "dcterms:created", "atom:published"});
   item.updated = first_date(
       cx, entry, {"atom:updated", "dcterms:modified", "lastBuildDate"});
-  item.author = plain_text(first_nonempty(
-      {child_text(cx, entry, "author"), child_text(cx, entry, "dc:creator"),
-       child_text(cx, entry, "dc:author"),
-       child_text(cx, entry, "itunes:author")}));
+  item.author = plain_text(first_person(
+      cx, entry,
+      {"author", "dc:creator", "dc:author", "itunes:author", "atom:author"}));
   add_categories(cx, entry, item);
-  item.summary_html = inner_text(child(cx, entry, "description"));
-  if (item.summary_html.empty()) {
-    item.summary_html = inner_text(child(cx, entry, "dc:description"));
-  }
-  // <xhtml:body>, or a bare <body> of markup (with or without the XHTML
-  // namespace), both seen in RSS 2.0 feeds.
-  const xml_node content = first_child_of(
-      cx, entry, {"content:encoded", "xhtml:body", "body", "fullitem"});
-  item.content_html = local_name(content.name()) == "body"
-                          ? xhtml_inner(content)
-                          : inner_text(content);
-  item.base = first_nonempty({content ? base_of(cx, content, base) : base,
-                              item.link, feed.link, cx.document_url});
+  const xml_node body = set_rss_bodies(cx, entry, item);
+  const std::string fallback =
+      first_nonempty({item.link, feed.link, cx.document_url});
+  item.base = url_base(cx, body ? body : entry, fallback);
   for_each_child(cx, entry, "enclosure", [&](xml_node n) {
-    std::string url = resolve_url(item.base, n.attribute("url").value());
-    if (!url.empty()) {
-      item.enclosures.push_back({std::move(url), n.attribute("type").value(),
-                                 parse_length(n.attribute("length").value())});
-    }
+    add_enclosure(cx, n, "url", fallback, item);
   });
-  collect_media(cx, entry, item.base, item);
+  collect_media(cx, entry, fallback, item);
   return item;
 }
 
-void parse_rss_channel(const Context& cx, xml_node channel,
-                       const std::string& base, Feed& feed) {
-  feed.title = plain_text(
-      inner_text(first_child_of(cx, channel, {"title", "dc:title"})));
-  feed.link = resolve_url(first_nonempty({base, cx.document_url}),
-                          child_text(cx, channel, "link"));
-  feed.description = plain_text(inner_text(child(cx, channel, "description")));
+void parse_rss_channel(const Context& cx, xml_node channel, Feed& feed) {
+  const std::string base =
+      first_nonempty({xml_base_at(cx, channel), cx.document_url});
+  feed.title = first_plain_text(cx, channel, {"title", "dc:title"});
+  feed.link =
+      resolve_url(base, first_nonempty({rss_link(cx, channel),
+                                        atom_alternate_href(cx, channel)}));
+  feed.description = first_plain_text(
+      cx, channel,
+      {"description", "dc:description", "itunes:summary", "itunes:subtitle"});
   feed.language =
       language_tag(first_nonempty({child_text(cx, channel, "language"),
                                    child_text(cx, channel, "dc:language")}));
@@ -564,41 +808,45 @@ void parse_rss_channel(const Context& cx, xml_node channel,
   for_each_child(cx, channel, "atom:link", [&](xml_node n) {
     if (std::string_view(n.attribute("rel").value()) == "self" &&
         feed.self_link.empty()) {
-      feed.self_link = resolve_url(first_nonempty({base, cx.document_url}),
-                                   n.attribute("href").value());
+      feed.self_link = resolve_at(cx, n, base, n.attribute("href").value());
     }
   });
+  const std::string image_base = first_nonempty({feed.link, base});
   if (xml_node image = child(cx, channel, "image")) {
     feed.image =
-        resolve_url(first_nonempty({base, feed.link}),
-                    first_nonempty({child_text(cx, image, "url"),
-                                    image.attribute("rdf:resource").value()}));
+        resolve_at(cx, image, image_base,
+                   first_nonempty({child_text(cx, image, "url"),
+                                   image.attribute("rdf:resource").value()}));
   }
-  if (xml_node image = child(cx, channel, "itunes:image");
-      image && feed.image.empty()) {
-    feed.image = resolve_url(first_nonempty({base, feed.link}),
-                             image.attribute("href").value());
+  if (feed.image.empty()) {
+    feed.image = itunes_image(cx, channel, image_base);
+  }
+  // A logo given the Media RSS way: <channel><media:thumbnail url="..."/>.
+  if (feed.image.empty()) {
+    Item channel_media;
+    collect_media(cx, channel, image_base, channel_media);
+    if (!channel_media.media.empty()) {
+      feed.image = channel_media.media.front().url;
+    }
   }
 }
 
 void parse_rss(const Context& cx, xml_node root, Feed& feed) {
-  const std::string root_base = base_of(cx, root, {});
   xml_node channel = child(cx, root, "channel");
-  const std::string base =
-      channel ? base_of(cx, channel, root_base) : root_base;
   if (channel) {
-    parse_rss_channel(cx, channel, base, feed);
+    parse_rss_channel(cx, channel, feed);
   }
   // RSS 0.90 and 1.0 put <image><url> beside the channel.
   if (xml_node image = child(cx, root, "image"); image && feed.image.empty()) {
-    feed.image = resolve_url(first_nonempty({base, feed.link}),
-                             child_text(cx, image, "url"));
+    feed.image =
+        resolve_at(cx, image, first_nonempty({feed.link, cx.document_url}),
+                   child_text(cx, image, "url"));
   }
   // RSS 2.0 puts items in the channel, RSS 1.0 and 0.90 beside it.
   for (xml_node parent : {channel, root}) {
     if (parent) {
       for_each_child(cx, parent, "item", [&](xml_node n) {
-        feed.items.push_back(parse_rss_item(cx, n, feed, base));
+        feed.items.push_back(parse_rss_item(cx, n, feed));
       });
     }
   }
@@ -607,17 +855,17 @@ void parse_rss(const Context& cx, xml_node root, Feed& feed) {
 // ---------------------------------------------------------------- Atom
 
 std::string atom_link(const Context& cx, xml_node parent, std::string_view rel,
-                      const std::string& base) {
+                      std::string_view fallback) {
   for (xml_node n : parent.children()) {
-    if (cx.names.of(n) != "link") {
+    if (!is_named(cx, n, "link")) {
       continue;
     }
     const std::string_view r = n.attribute("rel").value();
     if (r == rel || (r.empty() && rel == "alternate")) {
       // Atom 0.3 era feeds put the URL in the text: <link
       // rel="alternate">URL</link>
-      std::string url = resolve_url(
-          base_of(cx, n, base),
+      std::string url = resolve_at(
+          cx, n, fallback,
           first_nonempty({n.attribute("href").value(), trim(inner_text(n))}));
       if (!url.empty()) {
         return url;
@@ -627,72 +875,50 @@ std::string atom_link(const Context& cx, xml_node parent, std::string_view rel,
   return {};
 }
 
-std::string atom_author(const Context& cx, xml_node entry) {
-  for (std::string_view name : {"author", "dc:creator"}) {
-    if (xml_node a = child(cx, entry, name)) {
-      const std::string who =
-          first_nonempty({child_text(cx, a, "name"), child_text(cx, a, "email"),
-                          trim(inner_text(a))});
-      if (!who.empty()) {
-        return collapse_whitespace(who);
-      }
+// RFC 4287 §4.2.6 wants an absolute IRI; an id written as a path
+// ("/2004/05/post") names a page of the site, so it resolves like a link.
+std::string atom_id(const Context& cx, xml_node entry,
+                    std::string_view fallback) {
+  xml_node id = child(cx, entry, "id");
+  std::string value(trim(inner_text(id)));
+  if (value.starts_with('/') && !value.starts_with("//")) {
+    if (std::string url = resolve_at(cx, id, fallback, value); !url.empty()) {
+      return url;
     }
   }
-  return {};
+  return value;
 }
 
-Item parse_atom_entry(const Context& cx, xml_node entry, const Feed& feed,
-                      const std::string& feed_base) {
+Item parse_atom_entry(const Context& cx, xml_node entry, const Feed& feed) {
   Item item;
-  const std::string base = base_of(cx, entry, feed_base);
-  item.guid = std::string(trim(inner_text(child(cx, entry, "id"))));
+  const std::string feed_fallback =
+      first_nonempty({feed.link, cx.document_url});
   if (xml_node title = child(cx, entry, "title")) {
     item.title = atom_plain(title);
   }
-  item.link =
-      atom_link(cx, entry, "alternate", first_nonempty({base, feed.link}));
+  item.link = atom_link(cx, entry, "alternate", feed_fallback);
+  const std::string fallback = first_nonempty({item.link, feed_fallback});
+  item.guid = atom_id(cx, entry, fallback);
   item.published =
       first_date(cx, entry, {"published", "issued", "created", "dc:date"});
   item.updated = first_date(cx, entry, {"updated", "modified"});
-  item.author = atom_author(cx, entry);
-  for_each_child(cx, entry, "category", [&](xml_node n) {
-    std::string term =
-        first_nonempty({n.attribute("term").value(),
-                        n.attribute("label").value(), trim(inner_text(n))});
-    if (!term.empty()) {
-      item.categories.push_back(std::move(term));
-    }
-  });
-  if (xml_node summary = child(cx, entry, "summary")) {
-    item.summary_html = atom_html(summary);
-  }
-  xml_node content = child(cx, entry, "content");
-  if (content && *content.attribute("src").value() == '\0') {
-    item.content_html = atom_html(content);
-  }
+  item.author = first_person(cx, entry, {"author", "dc:creator"});
+  add_categories(cx, entry, item);
+  const xml_node body = set_bodies(cx, {child(cx, entry, "summary")},
+                                   {child(cx, entry, "content")}, item);
   for_each_child(cx, entry, "link", [&](xml_node n) {
     if (std::string_view(n.attribute("rel").value()) == "enclosure") {
-      std::string url = resolve_url(
-          base_of(
-              cx, n,
-              first_nonempty({base, item.link, feed.link, cx.document_url})),
-          n.attribute("href").value());
-      if (!url.empty()) {
-        item.enclosures.push_back(
-            {std::move(url), n.attribute("type").value(),
-             parse_length(n.attribute("length").value())});
-      }
+      add_enclosure(cx, n, "href", fallback, item);
     }
   });
-  item.base = first_nonempty({content ? base_of(cx, content, base) : base,
-                              item.link, feed.link, cx.document_url});
-  collect_media(cx, entry, item.base, item);
+  item.base = url_base(cx, body ? body : entry, fallback);
+  collect_media(cx, entry, fallback, item);
   return item;
 }
 
 void parse_atom(const Context& cx, xml_node root, Feed& feed) {
-  const std::string xml_base = base_of(cx, root, {});
-  const std::string base = first_nonempty({xml_base, cx.document_url});
+  const std::string base =
+      first_nonempty({xml_base_at(cx, root), cx.document_url});
   if (xml_node title = child(cx, root, "title")) {
     feed.title = atom_plain(title);
   }
@@ -705,11 +931,13 @@ void parse_atom(const Context& cx, xml_node root, Feed& feed) {
   }
   feed.language = language_tag(root.attribute("xml:lang").value());
   feed.updated = first_date(cx, root, {"updated", "modified"});
-  feed.image =
-      resolve_url(base, first_nonempty({child_text(cx, root, "logo"),
-                                        child_text(cx, root, "icon")}));
+  for (std::string_view name : {"logo", "icon"}) {
+    if (xml_node n = child(cx, root, name); n && feed.image.empty()) {
+      feed.image = resolve_at(cx, n, base, trim(inner_text(n)));
+    }
+  }
   for_each_child(cx, root, "entry", [&](xml_node n) {
-    feed.items.push_back(parse_atom_entry(cx, n, feed, xml_base));
+    feed.items.push_back(parse_atom_entry(cx, n, feed));
   });
 }
 

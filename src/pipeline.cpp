@@ -8,6 +8,7 @@
 #include "feedmark/parallel.h"
 #include "feedmark/parse.h"
 #include "feedmark/sha256.h"
+#include "feedmark/url.h"
 #include "feedmark/write.h"
 
 namespace feedmark {
@@ -144,9 +145,15 @@ std::string feed_key_for(const Source& source, const Feed& feed,
   if (source.kind == Source::Kind::kUrl) {
     return source.location;
   }
-  for (const std::string* key : {&feed_url_flag, &feed.self_link, &feed.link}) {
+  if (!feed_url_flag.empty()) {
+    return feed_url_flag;
+  }
+  // Links keep the host's case and an empty path as the feed wrote them; the
+  // key uses their canonical form, as it always has.
+  for (const std::string* key : {&feed.self_link, &feed.link}) {
     if (!key->empty()) {
-      return *key;
+      std::string canonical = canonical_url(*key);
+      return canonical.empty() ? *key : canonical;
     }
   }
   if (source.kind == Source::Kind::kStdin) {

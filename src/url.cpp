@@ -148,6 +148,69 @@ void lowercase_host(CURLU* url) {
   }
 }
 
+// "http://example.org", "//cdn.example.net?x": an authority and no path.
+bool has_empty_path(std::string_view reference) {
+  std::size_t start = 0;
+  if (const auto colon = reference.find(':');
+      colon != std::string_view::npos &&
+      reference.find_first_of("/?#") > colon) {
+    start = colon + 1;
+  }
+  if (reference.substr(start, 2) != "//") {
+    return false;
+  }
+  const auto end = reference.find_first_of("/?#", start + 2);
+  return end == std::string_view::npos || reference[end] != '/';
+}
+
+// curl writes an empty path as "/" ("http://example.org/"); feeds and
+// other readers keep "http://example.org" as written, and both name the
+// same resource (RFC 3986 6.2.3), so the link stays as the feed wrote it.
+void drop_added_slash(std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return;
+  }
+  const auto path = url.find_first_of("/?#", scheme_end + 3);
+  if (path != std::string::npos && url[path] == '/' &&
+      (path + 1 == url.size() || url[path + 1] == '?' ||
+       url[path + 1] == '#')) {
+    url.erase(path, 1);
+  }
+}
+
+enum class Form { kAsWritten, kCanonical };
+
+std::string resolve_in(CURLU* base, std::string_view reference,
+                       bool allow_mailto, Form form) {
+  const std::string ref = clean_reference(reference);
+  if (ref.empty()) {
+    return {};  // an empty href names no resource here, not the base itself
+  }
+  if (allow_mailto && istarts_with(ref, "mailto:")) {
+    return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
+  }
+  UrlHandle url(base ? curl_url_dup(base) : curl_url());
+  if (!set_reference(url.get(), ref)) {
+    return {};
+  }
+  const std::string scheme = get_part(url.get(), CURLUPART_SCHEME);
+  if (scheme != "http" && scheme != "https") {
+    return {};  // javascript:, vbscript:, data:, file:, ftp: and the like
+  }
+  if (form == Form::kCanonical) {
+    lowercase_host(url.get());
+  }
+  std::string text = get_part_punycode(url.get());
+  if (text.empty()) {
+    text = get_part(url.get(), CURLUPART_URL);
+  }
+  if (form == Form::kAsWritten && has_empty_path(ref)) {
+    drop_added_slash(text);
+  }
+  return escape_markdown_unsafe(text);
+}
+
 }  // namespace
 
 SchemeHost scheme_and_host(std::string_view url) {
@@ -185,30 +248,17 @@ UrlResolver::~UrlResolver() {
 
 std::string UrlResolver::resolve(std::string_view reference,
                                  bool allow_mailto) const {
-  const std::string ref = clean_reference(reference);
-  if (ref.empty()) {
-    return {};  // an empty href names no resource here, not the base itself
-  }
-  if (allow_mailto && istarts_with(ref, "mailto:")) {
-    return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
-  }
-  UrlHandle url(base_ ? curl_url_dup(static_cast<CURLU*>(base_)) : curl_url());
-  if (!set_reference(url.get(), ref)) {
-    return {};
-  }
-  const std::string scheme = get_part(url.get(), CURLUPART_SCHEME);
-  if (scheme != "http" && scheme != "https") {
-    return {};  // javascript:, vbscript:, data:, file:, ftp: and the like
-  }
-  lowercase_host(url.get());
-  std::string text = get_part_punycode(url.get());
-  return escape_markdown_unsafe(
-      text.empty() ? get_part(url.get(), CURLUPART_URL) : text);
+  return resolve_in(static_cast<CURLU*>(base_), reference, allow_mailto,
+                    Form::kAsWritten);
 }
 
 std::string resolve_url(std::string_view base, std::string_view reference,
                         bool allow_mailto) {
   return UrlResolver(base).resolve(reference, allow_mailto);
+}
+
+std::string canonical_url(std::string_view url) {
+  return resolve_in(nullptr, url, false, Form::kCanonical);
 }
 
 std::string apply_image_proxy(std::string_view proxy_template,

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "test_support.h"
+
 namespace {
 
 using Catch::Contains;
@@ -41,6 +43,17 @@ MediaImage media(MediaImage::Kind kind, std::string url, int width,
   return m;
 }
 
+/// The items of a fixture feed, as `parse` reads it from `url`.
+std::vector<Item> fixture_items(const std::string& name,
+                                const std::string& url) {
+  std::string text =
+      feedmark::test::read_text(feedmark::test::fixture("feeds/" + name));
+  feedmark::Result<feedmark::Feed> feed = feedmark::parse_feed(
+      feedmark::Document{std::move(text), "utf-8", url}, url);
+  REQUIRE(feed.has_value());
+  return std::move(feed->items);
+}
+
 Article extracted(const Item& item, const std::string& proxy = {}) {
   ExtractOptions options;
   options.image_proxy = proxy;
@@ -68,6 +81,15 @@ TEST_CASE("The item key is the guid, else the link, else title and date",
   SECTION("link when there is no guid") {
     item.guid.clear();
     CHECK(item_key(item) == "https://www.voanews.com/a/story/6507885.html");
+  }
+  // Links keep the feed's spelling ("http://Example.org"); keys, and so the
+  // ids of archived articles, use the canonical one they always had.
+  SECTION("the canonical link: host in lower case, an empty path as /") {
+    item.guid.clear();
+    item.link = "http://WWW.Example.org";
+    CHECK(item_key(item) == "http://www.example.org/");
+    item.link = "https://Example.org?p=7";
+    CHECK(item_key(item) == "https://example.org/?p=7");
   }
   // How title and date are joined is not fixed by the SPEC: this is what
   // the implementation does (title, a space, the ISO 8601 date).
@@ -311,4 +333,123 @@ TEST_CASE("Items with no guid, link, title or date are told apart by content",
   a.summary_html = "<p>first</p>";
   b.summary_html = "<p>second</p>";
   CHECK(feedmark::item_key(a) != feedmark::item_key(b));
+}
+
+// ------------------------------------------------------------- from feeds
+
+TEST_CASE("Each way a feed names its lead image, end to end",
+          "[extract][image][media]") {
+  const std::vector<Item> items = fixture_items(
+      "rss20_media_group_largest.xml", "https://feeds.example.net/photo.xml");
+  REQUIRE(items.size() == 7);
+
+  SECTION("the widest image of a media:group, with the group's caption") {
+    const Article article = extracted(items[0]);
+    CHECK(article.image == "https://cdn.harbour.example.com/dusk-1600.jpg");
+    CHECK(article.caption == "Fishing boats return at dusk");
+    // The body's own image stays: it is not the one shown above it.
+    CHECK(article.body_html ==
+          "<p><img alt=\"inline\" "
+          "src=\"https://harbour.example.com/inline/dusk-small.jpg\" />Boats "
+          "come home.</p>");
+  }
+  SECTION("a video's thumbnail, captioned by the video's media:title") {
+    const Article article = extracted(items[1]);
+    CHECK(article.image == "https://cdn.harbour.example.com/crane-preview.jpg");
+    CHECK(article.caption == "The new crane at work");
+  }
+  SECTION("an image enclosure beats the body's image, which stays") {
+    const Article article = extracted(items[2]);
+    CHECK(article.image == "https://cdn.harbour.example.com/nets.webp");
+    CHECK(article.caption.empty());
+    CHECK_THAT(article.body_html,
+               Contains("https://harbour.example.com/inline/nets.jpg"));
+  }
+  SECTION("the body's lazy image after a pixel, taken out with its figure") {
+    const Article article = extracted(items[3]);
+    CHECK(article.image ==
+          "https://harbour.example.com/2022/gulls/photos/gulls.jpg");
+    CHECK(article.caption == "Gulls waiting for the boats");
+    CHECK(article.body_html ==
+          "<p>Gulls everywhere.</p><p>They know the timetable.</p>");
+  }
+  SECTION("an image known by its srcset, captioned by its title") {
+    const Article article = extracted(items[4]);
+    CHECK(article.image ==
+          "https://harbour.example.com/img/lighthouse-1200.jpg");
+    CHECK(article.caption == "The lighthouse at noon");
+    CHECK(article.body_html == "<p>Freshly painted.</p>");
+  }
+  SECTION("a data-original image, captioned by its alt") {
+    const Article article = extracted(items[5]);
+    CHECK(article.image == "https://harbour.example.com/img/ropes.jpg");
+    CHECK(article.caption == "Coiled ropes");
+    CHECK(article.body_html == "<p>Ropes.</p>");
+  }
+  SECTION("a relative media:content, captioned by the item's description") {
+    const Article article = extracted(items[6]);
+    CHECK(article.image ==
+          "https://harbour.example.com/2022/market/market.jpg");
+    CHECK(article.caption == "Morning fish market");
+  }
+}
+
+TEST_CASE("xml:base applies to every URL-bearing attribute, end to end",
+          "[extract][url]") {
+  const std::vector<Item> items = fixture_items(
+      "atom10_xml_base_everywhere.xml", "https://feeds.example.net/a.xml");
+  REQUIRE(items.size() == 2);
+
+  SECTION("link, enclosure and media each under their own xml:base") {
+    const Item& item = items[0];
+    CHECK(item.link == "https://example.org/blog/2022/03/harbour.html");
+    REQUIRE(item.enclosures.size() == 1);
+    CHECK(item.enclosures[0].url ==
+          "https://cdn.example.net/audio/harbour.mp3");
+    const ItemView view = view_item(item);
+    CHECK(view.image == "https://img.example.net/photos/harbour-wide.jpg");
+    REQUIRE(item.media.size() == 2);
+    CHECK(item.media[1].url ==
+          "https://img.example.net/photos/thumbs/harbour.jpg");
+  }
+  SECTION("href, src, srcset and poster under the content's xml:base") {
+    CHECK(view_item(items[0]).content_html ==
+          "<p><a href=\"https://static.example.com/about.html\">About</a> "
+          "<img srcset=\"https://static.example.com/assets/pic-2x.jpg 2x, "
+          "https://static.example.com/root-3x.jpg 3x\" "
+          "src=\"https://static.example.com/assets/pic.jpg\" /></p>"
+          "<video src=\"https://static.example.com/assets/clip.mp4\" "
+          "poster=\"https://static.example.com/assets/poster.jpg\"></video>");
+  }
+  SECTION("the feed's xml:base beats the item link") {
+    const Article article = extracted(items[1]);
+    CHECK(article.link == "https://mirror.example.net/second.html");
+    CHECK(article.image == "https://example.org/blog/second.jpg");
+    CHECK(article.body_html ==
+          "<a href=\"https://example.org/blog/next.html\">next</a>");
+  }
+}
+
+TEST_CASE("Without xml:base, URLs resolve against item link, feed link, source",
+          "[extract][url]") {
+  const auto body_of = [](const std::string& channel_link,
+                          const std::string& item_link) {
+    const std::string url = "https://feeds.example.net/mirror/feed.xml";
+    std::string doc = "<rss version=\"2.0\"><channel>" + channel_link +
+                      "<item>" + item_link +
+                      "<description>&lt;a href=\"x.html\"&gt;x&lt;/a&gt;"
+                      "</description></item></channel></rss>";
+    feedmark::Result<feedmark::Feed> feed = feedmark::parse_feed(
+        feedmark::Document{std::move(doc), "utf-8", url}, url);
+    REQUIRE(feed.has_value());
+    REQUIRE(feed->items.size() == 1);
+    return extracted(feed->items[0]).body_html;
+  };
+  CHECK(body_of("<link>https://site.example/news/</link>",
+                "<link>https://site.example/2022/story.html</link>") ==
+        "<a href=\"https://site.example/2022/x.html\">x</a>");
+  CHECK(body_of("<link>https://site.example/news/</link>", "") ==
+        "<a href=\"https://site.example/news/x.html\">x</a>");
+  CHECK(body_of("", "") ==
+        "<a href=\"https://feeds.example.net/mirror/x.html\">x</a>");
 }

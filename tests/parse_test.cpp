@@ -185,7 +185,7 @@ TEST_CASE("An RSS 0.90 feed (rdf:RDF in the Netscape 0.9 namespace) is rss0.9x",
   CHECK(feed.format == Format::kRss09x);
   CHECK(std::string(feedmark::format_name(feed.format)) == "rss0.9x");
   CHECK(feed.title == "Mozilla Dot Org");
-  CHECK(feed.link == "http://www.mozilla.org/");
+  CHECK(feed.link == "http://www.mozilla.org");
   CHECK(feed.description == "the Mozilla Organization web site");
   // RSS 0.90 puts <image> beside the channel, like its items.
   CHECK(feed.image == "http://www.mozilla.org/images/moz.gif");
@@ -819,4 +819,233 @@ TEST_CASE("Raw markup inside a description keeps its escaped text escaped",
   REQUIRE(feed.items.size() == 1);
   CHECK(feed.items[0].title == "Why std::vector<bool> is special");
   CHECK(feed.items[0].summary_html == "<p>Use &lt;script&gt; for \"JS\"</p>");
+}
+
+// ---------------------------------------------------------------- iTunes
+
+TEST_CASE("A podcast's iTunes elements fill what the core elements leave out",
+          "[parse][rss20][itunes]") {
+  const Feed feed = parsed_fixture("rss20_itunes_podcast.xml");
+  REQUIRE(feed.items.size() == 2);
+
+  SECTION("the channel, under the namespace URI in any case") {
+    CHECK(feed.title == "Night Shift Radio");  // <TITLE>
+    CHECK(feed.link == "https://radio.example.org");
+    CHECK(feed.description ==
+          "Conversations recorded after midnight, every week.");
+    CHECK(feed.image == "https://radio.example.org/art/show-3000.jpg");
+  }
+  SECTION("an episode: author, summary, nested categories, keywords, image") {
+    const Item& item = feed.items[0];
+    CHECK(item.author == "Ana Ribeiro");
+    CHECK(item.summary_html ==
+          "Ana spends a night at the last manned lighthouse.");
+    CHECK(item.categories ==
+          std::vector<std::string>{"Society & Culture", "Documentary",
+                                   "lighthouse", "sea", "night"});
+    REQUIRE(item.media.size() == 1);  // the audio enclosure is no image
+    CHECK(item.media[0].kind == Kind::kItunes);
+    CHECK(item.media[0].url == "https://radio.example.org/art/ep12.jpg");
+  }
+  SECTION("itunes:title, itunes:subtitle and an old <itunes:link rel=image>") {
+    const Item& item = feed.items[1];
+    CHECK(item.title == "Episode 11: Bakers at four");
+    CHECK(item.summary_html == "Bread before dawn");
+    REQUIRE(item.media.size() == 1);
+    CHECK(item.media[0].kind == Kind::kItunes);
+    CHECK(item.media[0].url == "https://radio.example.org/art/ep11.png");
+  }
+}
+
+TEST_CASE("The channel description falls back to itunes:subtitle last",
+          "[parse][rss20][itunes]") {
+  const Feed feed = parsed_text(
+      "<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">"
+      "<channel><itunes:subtitle>Only a subtitle</itunes:subtitle>"
+      "<image><url>http://i.example/Logo.gif</url></image>"
+      "<itunes:image/></channel></rss>");
+  CHECK(feed.description == "Only a subtitle");
+  // An empty itunes:image does not replace the channel's <image>.
+  CHECK(feed.image == "http://i.example/Logo.gif");
+}
+
+// ---------------------------------------------------------------- mapping
+
+TEST_CASE("Element names match in any case", "[parse][rss20]") {
+  const Feed feed = parsed_text(
+      "<rss version=\"2.0\"><channel><Title>Shouting</Title><ITEM>"
+      "<TITLE>Loud</TITLE><pubdate>Wed, 30 Mar 2022 17:45:57 GMT</pubdate>"
+      "<GUID>loud-1</GUID></ITEM></channel></rss>");
+  CHECK(feed.title == "Shouting");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].title == "Loud");
+  CHECK(feed.items[0].guid == "loud-1");
+  CHECK(iso(feed.items[0].published) == "2022-03-30T17:45:57Z");
+}
+
+TEST_CASE("Categories come from every vocabulary, in document order, once",
+          "[parse][categories]") {
+  SECTION("RSS") {
+    const Feed feed = parsed_text(
+        "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+        " xmlns:media=\"http://search.yahoo.com/mrss\""
+        " xmlns:atom=\"http://www.w3.org/2005/Atom\""
+        " xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">"
+        "<channel><item>"
+        "<tags>tag one, tag two</tags>"
+        "<category domain=\"https://x.example/\">Politics</category>"
+        "<dc:subject>Elections</dc:subject>"
+        "<media:category scheme=\"urn:x\">Politics</media:category>"
+        "<atom:category term=\"atomterm\" label=\"Atom label\"/>"
+        "<itunes:category text=\"News\"><itunes:category text=\"Daily\"/>"
+        "</itunes:category>"
+        "<itunes:keywords>vote,  ballot ,</itunes:keywords>"
+        "</item></channel></rss>");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].categories ==
+          std::vector<std::string>{"tag one", "tag two", "Politics",
+                                   "Elections", "atomterm", "News", "Daily",
+                                   "vote", "ballot"});
+  }
+  SECTION("Atom: the term, else the label, else the text") {
+    const Feed feed = parsed_text(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+        "<category term=\"t1\" label=\"L1\"/><category label=\"L2\"/>"
+        "<category>text3</category></entry></feed>");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].categories ==
+          std::vector<std::string>{"t1", "L2", "text3"});
+  }
+}
+
+TEST_CASE("RSS items fall back to Atom, Dublin Core, iTunes and Media RSS",
+          "[parse][rss20]") {
+  const Feed feed = parsed_text(
+      "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
+      " xmlns:media=\"http://search.yahoo.com/mrss/\">"
+      "<channel><link>https://example.com/</link><item>"
+      "<media:title>Only a media title</media:title>"
+      "<atom:author><atom:name>John Doe</atom:name>"
+      "<atom:email>john@example.com</atom:email></atom:author>"
+      "<atom:summary>Plain &amp; short</atom:summary>"
+      "<atom:content type=\"html\">&lt;p&gt;Body&lt;/p&gt;</atom:content>"
+      "<atom:link rel=\"alternate\" href=\"/posts/1\"/>"
+      "</item></channel></rss>");
+  REQUIRE(feed.items.size() == 1);
+  const Item& item = feed.items[0];
+  CHECK(item.title == "Only a media title");
+  CHECK(item.author == "John Doe");
+  CHECK(item.summary_html == "Plain &amp; short");
+  CHECK(item.content_html == "<p>Body</p>");
+  CHECK(item.link == "https://example.com/posts/1");
+  CHECK(item.media.empty());  // media:title alone names no image
+}
+
+TEST_CASE("Of a description and a summary, the second is the content",
+          "[parse][rss20]") {
+  const auto item_of = [](const std::string& elements) {
+    Feed feed = parsed_text("<rss version=\"2.0\"><channel><item>" + elements +
+                            "</item></channel></rss>");
+    REQUIRE(feed.items.size() == 1);
+    return feed.items[0];
+  };
+  SECTION("description first") {
+    const Item item = item_of(
+        "<description>Example description</description>"
+        "<summary>Example summary</summary>");
+    CHECK(item.summary_html == "Example description");
+    CHECK(item.content_html == "Example summary");
+  }
+  SECTION("summary first") {
+    const Item item = item_of(
+        "<summary>Example summary</summary>"
+        "<description>Example description</description>");
+    CHECK(item.summary_html == "Example summary");
+    CHECK(item.content_html == "Example description");
+  }
+  SECTION("content:encoded stays the content") {
+    const Item item = item_of(
+        "<description>D</description><summary>S</summary>"
+        "<content:encoded xmlns:content="
+        "\"http://purl.org/rss/1.0/modules/content/\">C</content:encoded>");
+    CHECK(item.summary_html == "D");
+    CHECK(item.content_html == "C");
+  }
+}
+
+TEST_CASE("The link is the first <link> with text, else one with an href",
+          "[parse][rss20][url]") {
+  SECTION("several links with text") {
+    const Feed feed = parsed_text(
+        "<rss version=\"2.0\"><channel><link></link>"
+        "<link>http://example.org</link><link>http://example2.org</link>"
+        "<item><link>https://example.org/a</link><link>https://example.org/b"
+        "</link></item></channel></rss>");
+    CHECK(feed.link == "http://example.org");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].link == "https://example.org/a");
+  }
+  SECTION("only an Atom-style href") {
+    const Feed feed = parsed_text(
+        "<rss version=\"2.0\"><channel><link href=\"https://example.org/\"/>"
+        "<item><link href=\"posts/2\"/></item></channel></rss>");
+    CHECK(feed.link == "https://example.org/");
+    REQUIRE(feed.items.size() == 1);
+    CHECK(feed.items[0].link == "https://example.org/posts/2");
+  }
+}
+
+TEST_CASE("Atom 0.3 base64 titles and taglines are decoded",
+          "[parse][atom03]") {
+  const Feed feed = parsed_text(
+      "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
+      "<title mode=\"base64\">RmVlZCAmIHRpdGxl</title>"
+      "<tagline mode=\"base64\">\n  PGk+VGFnPC9pPg==\n</tagline>"
+      "<entry><title mode=\"base64\" type=\"text/html\">"
+      "RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title></entry></feed>");
+  CHECK(feed.title == "Feed & title");
+  CHECK(feed.description == "<i>Tag</i>");  // text/plain: the markup is text
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].title == "Example Atom");
+}
+
+TEST_CASE("Escaped HTML inside an XHTML div of html content is that HTML",
+          "[parse][atom]") {
+  // TypePad's double wrapping.
+  const Feed feed = parsed_text(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+      "<content type=\"html\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+      "Example &lt;b&gt;Atom&lt;/b&gt;</div></content>"
+      "<summary type=\"html\"><p>Raw <b>markup</b></p></summary>"
+      "</entry></feed>");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].content_html == "Example <b>Atom</b>");
+  // Raw markup in html content stays markup, its element kept.
+  CHECK(feed.items[0].summary_html == "<p>Raw <b>markup</b></p>");
+}
+
+TEST_CASE("An Atom id written as a path resolves like a link",
+          "[parse][atom][url]") {
+  const std::string doc =
+      "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>"
+      "<id>/relative/link</id></entry><entry><id>tag:x,2022:1</id></entry>"
+      "<entry><id>post-3</id></entry></feed>";
+  const Feed feed = parsed_text(doc, "http://127.0.0.1:8097/feed.xml");
+  REQUIRE(feed.items.size() == 3);
+  CHECK(feed.items[0].guid == "http://127.0.0.1:8097/relative/link");
+  CHECK(feed.items[1].guid == "tag:x,2022:1");
+  CHECK(feed.items[2].guid == "post-3");  // not a path: kept as written
+  SECTION("without a base it stays as written") {
+    CHECK(parsed_text(doc, "").items[0].guid == "/relative/link");
+  }
+}
+
+TEST_CASE("A channel's Media RSS thumbnail is its image when nothing else is",
+          "[parse][rss20][media]") {
+  const Feed feed = parsed_text(
+      "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+      "<channel><link>https://example.org/</link>"
+      "<media:thumbnail url=\"/logo.png\"/><item><title>t</title>"
+      "<media:thumbnail url=\"/item.png\"/></item></channel></rss>");
+  CHECK(feed.image == "https://example.org/logo.png");
 }

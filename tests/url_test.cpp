@@ -113,11 +113,46 @@ TEST_CASE("Non-ASCII characters are percent-encoded as UTF-8", "[url]") {
   }
 }
 
-TEST_CASE("Scheme and host are lower-cased, the path is not", "[url]") {
+TEST_CASE("The scheme is lower-cased; host and path keep their case", "[url]") {
   CHECK(normalize_url("HTTPS://WWW.Example.COM/Path/File.HTML") ==
-        "https://www.example.com/Path/File.HTML");
+        "https://WWW.Example.COM/Path/File.HTML");
   CHECK(resolve_url(kBase, "http://CDN.Example.NET/A.jpg") ==
-        "http://cdn.example.net/A.jpg");
+        "http://CDN.Example.NET/A.jpg");
+}
+
+TEST_CASE("An empty path stays empty, as the feed wrote it", "[url]") {
+  CHECK(normalize_url("http://example.org") == "http://example.org");
+  CHECK(normalize_url("http://example.org/") == "http://example.org/");
+  CHECK(normalize_url("http://example.org?q=1") == "http://example.org?q=1");
+  CHECK(normalize_url("https://example.org:8443#top") ==
+        "https://example.org:8443#top");
+  CHECK(resolve_url(kBase, "//cdn.example.net") == "https://cdn.example.net");
+  SECTION("a relative reference against such a base gains its slash") {
+    CHECK(resolve_url("http://example.org", "a.html") ==
+          "http://example.org/a.html");
+  }
+}
+
+TEST_CASE("The canonical URL lower-cases the host and writes an empty path /",
+          "[url]") {
+  CHECK(feedmark::canonical_url("HTTP://Example.ORG") == "http://example.org/");
+  CHECK(feedmark::canonical_url("http://Example.org/A b?x=1") ==
+        "http://example.org/A%20b?x=1");
+  SECTION("of a link as resolve_url writes it, whatever its spelling") {
+    const auto canonical_link = [](const char* written) {
+      return feedmark::canonical_url(
+          resolve_url("https://base.example/", written));
+    };
+    CHECK(canonical_link("http://example.org") == "http://example.org/");
+    CHECK(canonical_link("HTTP://EXAMPLE.org/") == "http://example.org/");
+    CHECK(canonical_link("//X.example") == "https://x.example/");
+    CHECK(canonical_link("https://WWW.Example.COM/Path") ==
+          "https://www.example.com/Path");
+  }
+  SECTION("anything but an absolute http(s) URL gives nothing") {
+    CHECK(feedmark::canonical_url("/relative").empty());
+    CHECK(feedmark::canonical_url("mailto:a@example.org").empty());
+  }
 }
 
 TEST_CASE("A normalized URL is a Markdown link destination as it is", "[url]") {

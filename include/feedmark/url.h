@@ -6,9 +6,10 @@
 namespace feedmark {
 
 /// Resolves `reference` against `base` and normalizes the result with
-/// libcurl's URL API: unsafe characters percent-encoded, scheme and host in
-/// lower case. Returns "" unless the result is an absolute http(s) URL, or,
-/// with `allow_mailto`, a mailto: URL (for links).
+/// libcurl's URL API: unsafe characters percent-encoded, the scheme in lower
+/// case; the host keeps its case and an empty path stays empty
+/// ("http://Example.org" as written). Returns "" unless the result is an
+/// absolute http(s) URL, or, with `allow_mailto`, a mailto: URL (for links).
 std::string resolve_url(std::string_view base, std::string_view reference,
                         bool allow_mailto = false);
 
@@ -16,6 +17,11 @@ std::string resolve_url(std::string_view base, std::string_view reference,
 inline std::string normalize_url(std::string_view url) {
   return resolve_url({}, url);
 }
+
+/// The form two spellings of one http(s) URL share, for keys and ids: as
+/// normalize_url, and the host lower-cased, an empty path written "/"
+/// (RFC 3986 6.2.2.1, 6.2.3). "" if it is not an absolute http(s) URL.
+std::string canonical_url(std::string_view url);
 
 /// Resolves many references against one base, parsing the base once.
 class UrlResolver {
