@@ -334,3 +334,35 @@ TEST_CASE("What is not a feed at all is still an error", "[recover][errors]") {
                Contains("not well-formed XML, nothing recovered (line 2:"));
   }
 }
+
+// ---------------------------------------------------------------- the binary
+
+TEST_CASE("Repair warnings go to stderr with -v only", "[recover][cli]") {
+  const std::string feed =
+      fixture("feeds/rss20_illformed_bare_ampersand.xml").string();
+  const std::string warning =
+      "feedmark: " + feed + ": warning: line 4: escaped a bare & (10 in all)";
+  SECTION("parse") {
+    const auto quiet = run_feedmark({"parse", feed});
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
+    CHECK(lines_of(quiet.out).size() == 3);
+    const auto verbose = run_feedmark({"parse", "-v", feed});
+    CHECK(verbose.status == 0);
+    CHECK(lines_of(verbose.err) == Strings{warning});
+    CHECK(verbose.out == quiet.out);
+  }
+  SECTION("fetch") {
+    TempDir tmp;
+    const auto quiet =
+        run_feedmark({"fetch", feed, "-a", (tmp / "quiet").string()});
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
+    CHECK(lines_of(quiet.out).size() == 2);
+    const auto verbose =
+        run_feedmark({"fetch", "-v", feed, "-a", (tmp / "verbose").string()});
+    CHECK(verbose.status == 0);
+    const Strings errors = lines_of(verbose.err);
+    CHECK(std::count(errors.begin(), errors.end(), warning) == 1);
+  }
+}
