@@ -200,7 +200,9 @@ int run_parse(const ParseCommand& command, const Streams& streams) {
     for (const std::string& line : lines) {
       fmt::print(streams.out, "{}\n", line);
     }
-    if (!streams.quiet) {
+    // Warnings only under -v: cron mails any output, and a feed that needs
+    // repairs usually needs them on every run.
+    if (streams.verbose) {
       for (const std::string& warning : feed->warnings) {
         streams.report(fmt::format("{}: warning: {}", text, warning));
       }

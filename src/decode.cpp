@@ -1,8 +1,10 @@
 #include "feedmark/decode.h"
 
+#include <fmt/format.h>
 #include <iconv.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -255,6 +257,14 @@ constexpr Label kLabels[] = {
     {"unicodefeff", "UTF-16LE"},
     {"utf-16", "UTF-16LE"},
     {"utf-16le", "UTF-16LE"},
+    // Not WHATWG labels (browsers have no UTF-32), but XML 1.0 names them;
+    // without a BOM, Unicode's default byte order is big-endian.
+    {"csucs4", "UTF-32BE"},
+    {"iso-10646-ucs-4", "UTF-32BE"},
+    {"ucs-4", "UTF-32BE"},
+    {"utf-32", "UTF-32BE"},
+    {"utf-32be", "UTF-32BE"},
+    {"utf-32le", "UTF-32LE"},
 };
 
 unsigned char byte_at(std::string_view text, std::size_t i) {
@@ -262,7 +272,13 @@ unsigned char byte_at(std::string_view text, std::size_t i) {
 }
 
 bool is_utf16(std::string_view charset) {
-  return charset == "UTF-16LE" || charset == "UTF-16BE";
+  return charset.starts_with("UTF-16");
+}
+bool is_utf32(std::string_view charset) {
+  return charset.starts_with("UTF-32");
+}
+bool is_wide(std::string_view charset) {
+  return is_utf16(charset) || is_utf32(charset);
 }
 
 struct Sequence {
@@ -350,6 +366,23 @@ std::size_t first_invalid_utf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+/// How much of a byte string reads as UTF-8 beyond ASCII.
+struct Utf8Census {
+  std::size_t characters = 0;  ///< valid multi-byte characters
+  std::size_t invalid = 0;     ///< invalid sequences
+};
+
+Utf8Census utf8_census(std::string_view text) {
+  Utf8Census census;
+  std::size_t pos = ascii_run_end(text, 0);
+  while (pos < text.size()) {
+    const Sequence sequence = next_sequence(text, pos);
+    ++(sequence.valid ? census.characters : census.invalid);
+    pos = ascii_run_end(text, pos + sequence.length);
+  }
+  return census;
+}
+
 struct Bom {
   std::string_view bytes;
   std::string_view charset;
@@ -435,15 +468,22 @@ std::string_view declared_encoding(std::string_view head) {
   return rest.substr(1, close - 1);
 }
 
-// "UTF-16LE" or "UTF-16BE" when the first two characters are ASCII stored
-// as 16-bit units (`<?` is 3C 00 3F 00 or 00 3C 00 3F), else empty.
-std::string_view utf16_layout(std::string_view body) {
+// XML 1.0 Appendix F: without a BOM, a document in UTF-16 or UTF-32 shows
+// it by its first character, ASCII `<` (or whitespace), stored as 16- or
+// 32-bit units: 00 00 00 3C is UTF-32BE, 3C 00 3F 00 is UTF-16LE.
+std::string_view wide_layout(std::string_view body) {
   if (body.size() < 4) {
     return {};
   }
   auto ascii = [](unsigned char b) { return b != 0 && b < 0x80; };
   const unsigned char b0 = byte_at(body, 0), b1 = byte_at(body, 1);
   const unsigned char b2 = byte_at(body, 2), b3 = byte_at(body, 3);
+  if (b0 == 0 && b1 == 0 && b2 == 0 && ascii(b3)) {
+    return "UTF-32BE";
+  }
+  if (ascii(b0) && b1 == 0 && b2 == 0 && b3 == 0) {
+    return "UTF-32LE";
+  }
   if (ascii(b0) && b1 == 0 && ascii(b2) && b3 == 0) {
     return "UTF-16LE";
   }
@@ -461,46 +501,145 @@ bool starts_with_single_byte_ascii(std::string_view body) {
 // The iconv charset a label names, checked against the body. A UTF-16 label
 // on a body that starts with single-byte ASCII is wrong and is ignored:
 // .NET feeds written through a StringWriter declare encoding="utf-16" and are
-// then sent as UTF-8. Byte order comes from the body when it shows one.
+// then sent as UTF-8.
 std::string charset_for_label(std::string_view label, std::string_view body) {
   std::string charset = canonical_charset(label);
-  if (!is_utf16(charset)) {
-    return charset;
+  if (is_wide(charset) && starts_with_single_byte_ascii(body)) {
+    return {};
   }
-  const std::string_view layout = utf16_layout(body);
-  if (!layout.empty()) {
-    return std::string(layout);
+  return charset;
+}
+
+enum class Origin { kBom, kLayout, kForced, kHttp, kDeclaration, kDefault };
+
+const char* origin_name(Origin origin) {
+  switch (origin) {
+    case Origin::kBom:
+      return "byte order mark";
+    case Origin::kLayout:
+      return "byte pattern";
+    case Origin::kForced:
+      return "feed list";
+    case Origin::kHttp:
+      return "HTTP charset";
+    case Origin::kDeclaration:
+      return "XML declaration";
+    case Origin::kDefault:
+      break;
   }
-  return starts_with_single_byte_ascii(body) ? std::string() : charset;
+  return "XML default";
 }
 
 struct Choice {
-  std::string charset;
+  std::string charset;  ///< the iconv name
+  std::string name;     ///< what Document::encoding reports
+  Origin origin = Origin::kDefault;
   std::size_t bom_length = 0;
 };
 
+// Unicode charsets are named by what was used ("utf-16be" for a "utf-16"
+// label); others by the label as given, lowercased ("iso-8859-1", "gb2312").
+Choice labelled(std::string charset, std::string_view label, Origin origin) {
+  std::string name = charset.starts_with("UTF-") ? ascii_lowercase(charset)
+                                                 : ascii_lowercase(trim(label));
+  return {std::move(charset), std::move(name), origin};
+}
+
+Choice chosen(std::string_view charset, Origin origin) {
+  return {std::string(charset), ascii_lowercase(charset), origin};
+}
+
+constexpr std::string_view kWindows1252 = "WINDOWS-1252";
+
+// BOM, then the layout of the first character, then the labels in order.
 Choice choose_charset(std::string_view body, std::string_view content_type,
                       std::string_view forced) {
   if (const auto bom = find_bom(body)) {
-    return {std::string(bom->charset), bom->bytes.size()};
+    Choice choice = chosen(bom->charset, Origin::kBom);
+    choice.bom_length = bom->bytes.size();
+    return choice;
   }
-  if (auto charset = canonical_charset(forced); !charset.empty()) {
-    return {std::move(charset)};
+  if (const std::string_view layout = wide_layout(body); !layout.empty()) {
+    return chosen(layout, Origin::kLayout);
   }
-  if (auto charset = charset_for_label(charset_parameter(content_type), body);
-      !charset.empty()) {
-    return {std::move(charset)};
+  const std::pair<std::string_view, Origin> labels[] = {
+      {forced, Origin::kForced},
+      {charset_parameter(content_type), Origin::kHttp},
+      {declared_encoding(body.substr(0, kHeadBytes)), Origin::kDeclaration},
+  };
+  for (const auto& [label, origin] : labels) {
+    if (std::string charset = charset_for_label(label, body);
+        !charset.empty()) {
+      return labelled(std::move(charset), label, origin);
+    }
   }
-  // A declaration readable only as UTF-16 can say nothing but UTF-16.
-  if (const auto layout = utf16_layout(body); !layout.empty()) {
-    return {std::string(layout)};
+  return chosen(kUtf8, Origin::kDefault);
+}
+
+std::string quoted(std::string_view text) {
+  return fmt::format("\"{}\"", text);
+}
+
+// Bytes that contradict the label: a careful reader believes the bytes.
+// Text that is valid UTF-8 beyond ASCII is UTF-8, whatever a label says
+// (servers default to charset=iso-8859-1; CMSs keep a gb2312 declaration
+// after moving to UTF-8), since legacy text is next to never valid UTF-8.
+// Text labelled (or defaulting to) UTF-8 that is mostly invalid UTF-8 is in
+// the legacy charset its XML declaration names, else windows-1252 (the
+// usual charset of Western text served as UTF-8); a few invalid sequences
+// in real UTF-8 text only become U+FFFD. A feed list's encoding= is obeyed.
+Choice checked_against_bytes(Choice choice, std::string_view body,
+                             std::vector<std::string>& warnings) {
+  if (choice.origin == Origin::kBom || choice.origin == Origin::kLayout ||
+      choice.origin == Origin::kForced || is_wide(choice.charset)) {
+    return choice;
   }
-  const std::string_view head = body.substr(0, kHeadBytes);
-  if (auto charset = charset_for_label(declared_encoding(head), body);
-      !charset.empty()) {
-    return {std::move(charset)};
+  if (choice.charset != kUtf8) {
+    const Utf8Census census = utf8_census(body);
+    if (census.invalid > 0 || census.characters == 0) {
+      return choice;
+    }
+    warnings.push_back(
+        fmt::format("the {} says {}, but the bytes are UTF-8; decoded as utf-8",
+                    origin_name(choice.origin), quoted(choice.name)));
+    return chosen(kUtf8, choice.origin);
   }
-  return {std::string(kUtf8)};
+  if (first_invalid_utf8(body) == std::string_view::npos) {
+    return choice;
+  }
+  const Utf8Census census = utf8_census(body);
+  if (census.characters > census.invalid) {
+    return choice;
+  }
+  Choice fallback = chosen(kWindows1252, choice.origin);
+  const std::string_view declared =
+      declared_encoding(body.substr(0, kHeadBytes));
+  if (std::string charset = canonical_charset(declared);
+      !charset.empty() && charset != kUtf8 && !is_wide(charset)) {
+    fallback = labelled(std::move(charset), declared, Origin::kDeclaration);
+  }
+  warnings.push_back(
+      choice.origin == Origin::kDefault
+          ? fmt::format("the bytes are not UTF-8 and no charset is declared; "
+                        "decoded as {}",
+                        fallback.name)
+          : fmt::format("the {} says {}, but the bytes are not UTF-8; "
+                        "decoded as {}",
+                        origin_name(choice.origin), quoted(choice.name),
+                        fallback.name));
+  return fallback;
+}
+
+// A feed's text never holds C0 controls before its first '<' (or within
+// its first kilobyte when there is none), so those are some binary format
+// sent in its place (gzip 1F 8B, PNG 89 'PNG' 0D 0A 1A, JPEG FF D8 FF E0 00).
+bool looks_binary(std::string_view body) {
+  const std::string_view head =
+      body.substr(0, body.find('<')).substr(0, kHeadBytes);
+  return std::any_of(head.begin(), head.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b < 0x20 && !is_ascii_space(c);
+  });
 }
 
 // A growing output buffer that iconv writes into directly.
@@ -522,13 +661,25 @@ struct Sink {
   }
 };
 
+/// Where decoding met bytes the charset does not allow.
+struct Damage {
+  std::size_t count = 0;
+  std::size_t first = 0;  ///< input offset of the first
+
+  void note(std::size_t offset) {
+    if (count++ == 0) {
+      first = offset;
+    }
+  }
+};
+
 class Converter {
  public:
   explicit Converter(const std::string& charset)
       : handle_(iconv_open("UTF-8", charset.c_str())),
-        unit_(charset.starts_with("UTF-32") ? 4
-              : is_utf16(charset)           ? 2
-                                            : 1) {}
+        unit_(is_utf32(charset)   ? 4
+              : is_utf16(charset) ? 2
+                                  : 1) {}
   ~Converter() {
     if (ok()) {
       iconv_close(handle_);
@@ -539,13 +690,13 @@ class Converter {
 
   bool ok() const { return handle_ != reinterpret_cast<iconv_t>(-1); }
 
-  std::string convert(std::string_view input) {
+  std::string convert(std::string_view input, Damage& damage) {
     Sink out;
     out.text.resize(input.size() + input.size() / 2 + 16);
     char* in = const_cast<char*>(input.data());
     std::size_t left = input.size();
     while (left > 0) {
-      step(in, left, out);
+      step(in, left, out, damage, input.size());
     }
     flush(out);
     out.text.resize(out.used);
@@ -555,7 +706,8 @@ class Converter {
  private:
   // One iconv call; on a bad sequence, one U+FFFD and skip a code unit. A
   // truncated sequence can only be at the end, since iconv has all input.
-  void step(char*& in, std::size_t& left, Sink& out) {
+  void step(char*& in, std::size_t& left, Sink& out, Damage& damage,
+            std::size_t total) {
     char* target = out.cursor();
     std::size_t room = out.room();
     const std::size_t result = iconv(handle_, &in, &left, &target, &room);
@@ -568,6 +720,7 @@ class Converter {
       out.ensure(out.room() + 16);
       return;
     }
+    damage.note(total - left);
     out.append(kReplacement);
     const std::size_t skip = error == EINVAL ? left : std::min(unit_, left);
     in += skip;
@@ -602,18 +755,64 @@ bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), is_ascii_space);
 }
 
-// Decodes `body` (BOM already removed) and names the charset really used;
-// a charset this system's iconv lacks falls back to UTF-8 repair.
-std::pair<std::string, std::string> decode_body(std::string&& body,
-                                                const std::string& charset) {
-  if (charset != kUtf8) {
-    Converter converter(charset);
+// Decodes `body` (BOM already removed) with the chosen charset; one this
+// system's iconv lacks falls back to UTF-8 repair, and says so.
+std::string decoded_body(std::string&& body, Choice& choice, Damage& damage) {
+  if (choice.charset != kUtf8) {
+    Converter converter(choice.charset);
     if (converter.ok()) {
-      return {converter.convert(body), ascii_lowercase(charset)};
+      return converter.convert(body, damage);
     }
+    choice = chosen(kUtf8, choice.origin);
   }
-  repair_utf8(body);
-  return {std::move(body), "utf-8"};
+  if (const std::size_t first = first_invalid_utf8(body);
+      first != std::string_view::npos) {
+    damage.count = utf8_census(body).invalid;
+    damage.first = first;
+    repair_utf8(body);
+  }
+  return std::move(body);
+}
+
+std::string_view charset_family(std::string_view charset) {
+  return is_wide(charset) ? charset.substr(0, 6) : charset;
+}
+
+// What the XML declaration says, when it disagrees with a charset taken
+// from the document's own bytes (BOM, UTF-16/32 layout) or with the UTF-8
+// read in its place (an unknown label, a utf-16 label on single-byte
+// text). A declaration that the HTTP charset overrides is no error.
+std::string declaration_conflict(const Choice& choice, std::string_view utf8) {
+  if (choice.origin != Origin::kBom && choice.origin != Origin::kLayout &&
+      choice.origin != Origin::kDefault) {
+    return {};
+  }
+  const std::string_view declared =
+      declared_encoding(utf8.substr(0, kHeadBytes));
+  if (declared.empty()) {
+    return {};
+  }
+  const std::string charset = canonical_charset(declared);
+  if (charset.empty() && choice.origin != Origin::kDefault) {
+    return {};  // a label we do not know cannot contradict the bytes
+  }
+  if (charset.empty()) {
+    return fmt::format(
+        "unknown charset {} in the XML declaration; decoded as {}",
+        quoted(declared), choice.name);
+  }
+  if (charset_family(charset) == charset_family(choice.charset)) {
+    return {};
+  }
+  if (choice.origin == Origin::kDefault) {
+    return fmt::format(
+        "the XML declaration says {}, but the text is single-byte; "
+        "decoded as {}",
+        quoted(declared), choice.name);
+  }
+  return fmt::format("the {} says {}, the XML declaration {}; decoded as {}",
+                     origin_name(choice.origin), choice.name, quoted(declared),
+                     choice.name);
 }
 
 }  // namespace
@@ -650,49 +849,132 @@ bool repair_utf8(std::string& text) {
   return true;
 }
 
+std::string_view windows1252_character(unsigned char byte) {
+  // iconv knows the table; it fails on the five bytes windows-1252 leaves
+  // undefined.
+  static const std::array<std::string, 32> kTable = [] {
+    std::array<std::string, 32> table;
+    Converter converter{std::string(kWindows1252)};
+    for (std::size_t i = 0; i < table.size() && converter.ok(); ++i) {
+      Damage damage;
+      const char c = static_cast<char>(0x80 + i);
+      std::string text = converter.convert(std::string_view(&c, 1), damage);
+      if (damage.count == 0) {
+        table[i] = std::move(text);
+      }
+    }
+    return table;
+  }();
+  if (byte < 0x80 || byte > 0x9F) {
+    return {};
+  }
+  return kTable[byte - 0x80];
+}
+
 namespace {
 
 bool is_forbidden_control(unsigned char c) {
   return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
+// U+0080..U+009F, encoded C2 80..C2 9F.
+bool is_c1_at(std::string_view text, std::size_t i) {
+  return byte_at(text, i) == 0xC2 && i + 1 < text.size() &&
+         byte_at(text, i + 1) >= 0x80 && byte_at(text, i + 1) <= 0x9F;
+}
+
+/// Characters no feed means: how many were replaced, and the first's line.
+struct Cleanup {
+  std::size_t controls = 0;
+  std::size_t first_line = 0;
+};
+
+std::size_t line_at(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
 // XML 1.0 forbids C0 controls but tab, LF and CR; one stray NUL in a title
-// would make the whole feed unreadable, so each becomes U+FFFD instead.
-void replace_forbidden_controls(std::string& text) {
-  const auto bad = std::find_if(text.begin(), text.end(), [](char c) {
-    return is_forbidden_control(static_cast<unsigned char>(c));
-  });
-  if (bad == text.end()) {
-    return;
+// would make the whole feed unreadable, so each becomes U+FFFD instead. C1
+// controls in decoded text are windows-1252 bytes someone decoded as
+// ISO-8859-1 ("don\u0092t" means "don’t"), as HTML reads &#146;.
+Cleanup clean_characters(std::string& text) {
+  Cleanup cleanup;
+  const std::string_view in = text;
+  std::size_t i = 0;
+  while (i < in.size() && !is_forbidden_control(byte_at(in, i)) &&
+         !is_c1_at(in, i)) {
+    ++i;
+  }
+  if (i == in.size()) {
+    return cleanup;
   }
   std::string out;
-  out.reserve(text.size() + 16);
-  out.append(text.begin(), bad);
-  for (auto it = bad; it != text.end(); ++it) {
-    if (is_forbidden_control(static_cast<unsigned char>(*it))) {
-      out += "\xEF\xBF\xBD";
+  out.reserve(in.size() + 16);
+  out.append(in.substr(0, i));
+  for (; i < in.size(); ++i) {
+    if (is_forbidden_control(byte_at(in, i))) {
+      if (cleanup.controls++ == 0) {
+        cleanup.first_line = line_at(in, i);
+      }
+      out += kReplacement;
+    } else if (is_c1_at(in, i)) {
+      const std::string_view character =
+          windows1252_character(byte_at(in, i + 1));
+      out += character.empty() ? in.substr(i, 2) : character;
+      ++i;
     } else {
-      out += *it;
+      out += in[i];
     }
   }
   text = std::move(out);
+  return cleanup;
+}
+
+std::string damage_warning(const Damage& damage, const Choice& choice) {
+  return fmt::format(
+      "replaced {} byte sequence{} invalid in {} with U+FFFD (first at byte "
+      "{})",
+      damage.count, damage.count == 1 ? "" : "s", choice.name,
+      damage.first + choice.bom_length);
+}
+
+std::string cleanup_warning(const Cleanup& cleanup) {
+  return fmt::format(
+      "line {}: replaced {} control character{} XML forbids with U+FFFD",
+      cleanup.first_line, cleanup.controls, cleanup.controls == 1 ? "" : "s");
 }
 
 }  // namespace
 
 Result<Document> decode_response(Response&& response, const std::string& source,
                                  std::string_view forced_charset) {
-  const Choice choice =
+  std::vector<std::string> warnings;
+  Choice choice =
       choose_charset(response.body, response.content_type, forced_charset);
   response.body.erase(0, choice.bom_length);
-  auto [utf8, encoding] = decode_body(std::move(response.body), choice.charset);
+  if (!is_wide(choice.charset) && looks_binary(response.body)) {
+    return fail("decode", source, "not a feed: binary data, not XML");
+  }
+  choice = checked_against_bytes(std::move(choice), response.body, warnings);
+  Damage damage;
+  std::string utf8 = decoded_body(std::move(response.body), choice, damage);
+  if (damage.count > 0) {
+    warnings.push_back(damage_warning(damage, choice));
+  }
   strip_leading_boms(utf8);
-  replace_forbidden_controls(utf8);
+  if (std::string conflict = declaration_conflict(choice, utf8);
+      !conflict.empty()) {
+    warnings.push_back(std::move(conflict));
+  }
+  if (const Cleanup cleanup = clean_characters(utf8); cleanup.controls > 0) {
+    warnings.push_back(cleanup_warning(cleanup));
+  }
   if (is_blank(utf8)) {
     return fail("decode", source, "empty document");
   }
-  return Document{std::move(utf8), std::move(encoding),
-                  std::move(response.final_url)};
+  return Document{std::move(utf8), std::move(choice.name),
+                  std::move(response.final_url), std::move(warnings)};
 }
 
 }  // namespace feedmark

@@ -209,7 +209,9 @@ void FetchRun::on_failure(const Error& error) {
 void FetchRun::on_success(const std::string& source, const std::string& status,
                           const FeedOutcome& outcome, milliseconds elapsed) {
   print_written(outcome);
-  if (!streams_.quiet) {
+  // Warnings only under -v: cron mails any output, and a feed that needs
+  // repairs usually needs them on every run.
+  if (streams_.verbose) {
     for (const std::string& warning : outcome.warnings) {
       streams_.report(fmt::format("{}: warning: {}", source, warning));
     }

@@ -13,6 +13,7 @@
 #include "feedmark/html.h"
 #include "feedmark/text.h"
 #include "feedmark/url.h"
+#include "feedmark/xml_repair.h"
 
 namespace feedmark {
 namespace {
@@ -1010,6 +1011,23 @@ std::string describe_non_feed(std::string_view text) {
   return {};
 }
 
+std::string describe_root(xml_node root) {
+  if (!root) {
+    return "not a feed: no XML element";
+  }
+  if (iequals(local_name(root.name()), "html")) {
+    return "not a feed: an HTML page";
+  }
+  return fmt::format("not a feed: root element <{}>", root.name());
+}
+
+std::string unreadable_rest(const pugi::xml_parse_result& parsed,
+                            bool repaired) {
+  return fmt::format("byte {}{}: {}; ignored the rest of the document",
+                     parsed.offset, repaired ? " of the repaired text" : "",
+                     parsed.description());
+}
+
 }  // namespace
 
 const char* format_name(Format format) {
@@ -1033,30 +1051,43 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
   if (std::string why = describe_non_feed(document.utf8); !why.empty()) {
     return fail("parse", source, why);
   }
+  // A well-formed document is parsed in place as it is; an ill-formed one
+  // is repaired first, and what pugixml still rejects ends the document.
+  XmlRepair repair = repair_xml(document.utf8);
+  std::string& text = repair.changed ? repair.text : document.utf8;
   pugi::xml_document xml;
   const pugi::xml_parse_result parsed = xml.load_buffer_inplace(
-      document.utf8.data(), document.utf8.size(),
-      pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
-  if (!parsed) {
-    return fail("parse", source,
-                fmt::format("not well-formed XML at byte {}: {}", parsed.offset,
-                            parsed.description()));
-  }
+      text.data(), text.size(), pugi::parse_default | pugi::parse_ws_pcdata,
+      pugi::encoding_utf8);
   const xml_node root = xml.document_element();
   const std::optional<Format> format = detect_format(root);
   if (!format) {
-    return fail("parse", source,
-                fmt::format("not a feed: root element <{}>", root.name()));
+    return fail("parse", source, describe_root(root));
   }
   Feed feed;
   feed.format = *format;
   feed.encoding = std::move(document.encoding);
+  feed.warnings = std::move(document.warnings);
+  feed.warnings.insert(feed.warnings.end(),
+                       std::make_move_iterator(repair.warnings.begin()),
+                       std::make_move_iterator(repair.warnings.end()));
+  if (!parsed) {
+    feed.warnings.push_back(unreadable_rest(parsed, repair.changed));
+  }
+  feed.well_formed = feed.warnings.empty();
   const Names names(root, own_namespace(*format, root));
   const Context cx{names, options, document.base_url};
   if (*format == Format::kAtom10 || *format == Format::kAtom03) {
     parse_atom(cx, root, feed);
   } else {
     parse_rss(cx, root, feed);
+  }
+  const bool repaired = repair.changed || !parsed;
+  if (repaired && feed.title.empty() && feed.link.empty() &&
+      feed.items.empty()) {
+    return fail("parse", source,
+                fmt::format("not well-formed XML, nothing recovered ({})",
+                            feed.warnings.front()));
   }
   return feed;
 }

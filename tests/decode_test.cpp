@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -82,10 +83,15 @@ TEST_CASE("A doubled UTF-8 BOM is stripped entirely", "[decode]") {
   CHECK(doc.utf8 == "<rss/>");
 }
 
-TEST_CASE("A UTF-8 BOM wins over a gb2312 declaration", "[decode]") {
+TEST_CASE("A UTF-8 BOM wins over a gb2312 declaration, with a warning",
+          "[decode]") {
   const Document doc =
       decoded(read_fixture("rss20_utf8_bom_declared_gb2312.xml"));
   CHECK(doc.encoding == "utf-8");
+  CHECK(doc.warnings ==
+        std::vector<std::string>{
+            "the byte order mark says utf-8, the XML declaration \"gb2312\"; "
+            "decoded as utf-8"});
   CHECK(doc.utf8.starts_with("<?xml version=\"1.0\" encoding=\"gb2312\"?>"));
   CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
 }
@@ -93,7 +99,8 @@ TEST_CASE("A UTF-8 BOM wins over a gb2312 declaration", "[decode]") {
 TEST_CASE("A GBK feed declared as gb2312 decodes characters GB2312 lacks",
           "[decode]") {
   const Document doc = decoded(read_fixture("rss20_gbk_declared_gb2312.xml"));
-  CHECK(doc.encoding == "gb18030");
+  CHECK(doc.encoding == "gb2312");
+  CHECK(doc.warnings.empty());
   CHECK(contains(doc.utf8, "<title>新闻频道</title>"));
   CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
   CHECK(contains(doc.utf8, "<description>陶喆演唱会</description>"));
@@ -105,7 +112,8 @@ TEST_CASE("A GBK feed declared as gb2312 decodes characters GB2312 lacks",
 TEST_CASE("A Big5 feed decodes HKSCS characters", "[decode]") {
   const Document doc =
       decoded(read_fixture("rss20_big5_hkscs_declared_big5.xml"));
-  CHECK(doc.encoding == "big5-hkscs");
+  CHECK(doc.encoding == "big5");
+  CHECK(doc.warnings.empty());
   CHECK(contains(doc.utf8, "<title>香港新聞</title>"));
   // 哋 is 92 5D: its trail byte is an ASCII ']'.
   CHECK(contains(doc.utf8, "<title>佢哋講嘅嘢</title>"));
@@ -121,10 +129,12 @@ TEST_CASE(
   CHECK(doc.utf8 == "<a>\xC3\x8A\xCC\x84");
 }
 
-TEST_CASE("An iso-8859-1 label decodes as windows-1252", "[decode]") {
+TEST_CASE("An iso-8859-1 label decodes as windows-1252 and is named as given",
+          "[decode]") {
   const Document doc =
       decoded(read_fixture("rss20_windows1252_declared_iso88591.xml"));
-  CHECK(doc.encoding == "windows-1252");
+  CHECK(doc.encoding == "iso-8859-1");
+  CHECK(doc.warnings.empty());
   CHECK(contains(doc.utf8, "<title>Café</title>"));
   CHECK(contains(doc.utf8, "<title>“Price” €5</title>"));
   CHECK(contains(doc.utf8, "<description>Crème brûlée – €5</description>"));
@@ -135,34 +145,39 @@ TEST_CASE("The HTTP charset beats the XML declaration", "[decode]") {
     const Document doc =
         decoded("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>caf\xE9 \x80</t>",
                 "text/xml; charset=\"ISO-8859-1\"");
-    CHECK(doc.encoding == "windows-1252");
+    CHECK(doc.encoding == "iso-8859-1");
+    CHECK(doc.warnings.empty());
     CHECK(doc.utf8 ==
           "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>café €</t>");
   }
-  SECTION("a wrong HTTP charset over a right declaration") {
+  SECTION("both right, the HTTP charset named") {
     const Document doc = decoded(read_fixture("rss20_gbk_declared_gb2312.xml"),
-                                 "application/rss+xml; charset=utf-8");
-    CHECK(doc.encoding == "utf-8");
-    CHECK(contains(doc.utf8, "\xEF\xBF\xBD"));
+                                 "application/rss+xml; charset=GBK");
+    CHECK(doc.encoding == "gbk");
+    CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
+    CHECK(doc.warnings.empty());
   }
 }
 
 TEST_CASE("Content-Type charset parameters are read in their common spellings",
           "[decode]") {
-  const std::string content_type = GENERATE(
-      "text/xml;charset=gb2312", "text/xml; charset=\"GB2312\"",
-      "text/xml; Charset = 'gbk'", "application/xml; q=1; CHARSET=x-gbk ",
-      "text/xml; charset=\"gb2312");
+  const auto [content_type, name] = GENERATE(table<std::string, std::string>({
+      {"text/xml;charset=gb2312", "gb2312"},
+      {"text/xml; charset=\"GB2312\"", "gb2312"},
+      {"text/xml; Charset = 'gbk'", "gbk"},
+      {"application/xml; q=1; CHARSET=x-gbk ", "x-gbk"},
+      {"text/xml; charset=\"gb2312", "gb2312"},
+  }));
   INFO(content_type);
   const Document doc = decoded("<t>\xE9\x46</t>", content_type);
-  CHECK(doc.encoding == "gb18030");
+  CHECK(doc.encoding == name);
   CHECK(doc.utf8 == "<t>镕</t>");
 }
 
 TEST_CASE("A declaration after leading whitespace is read", "[decode]") {
   const Document doc =
       decoded("\r\n  <?xml version='1.0' encoding = 'GBK' ?><t>\xE9\x46</t>");
-  CHECK(doc.encoding == "gb18030");
+  CHECK(doc.encoding == "gbk");
   CHECK(contains(doc.utf8, "<t>镕</t>"));
 }
 
@@ -193,17 +208,20 @@ TEST_CASE("An HTTP utf-16 charset takes its byte order from the body",
 }
 
 TEST_CASE("A utf-16 label on a single-byte document is ignored", "[decode]") {
-  SECTION("in the declaration") {
+  SECTION("in the declaration, with a warning") {
     const Document doc =
         decoded("<?xml version=\"1.0\" encoding=\"utf-16\"?><t>Café</t>");
     CHECK(doc.encoding == "utf-8");
     CHECK(contains(doc.utf8, "<t>Café</t>"));
+    CHECK(doc.warnings == std::vector<std::string>{
+                              "the XML declaration says \"utf-16\", but the "
+                              "text is single-byte; decoded as utf-8"});
   }
   SECTION("in the HTTP header, leaving the declaration to decide") {
     const Document doc =
         decoded("<?xml version=\"1.0\" encoding=\"gbk\"?><t>\xE9\x46</t>",
                 "text/xml; charset=utf-16");
-    CHECK(doc.encoding == "gb18030");
+    CHECK(doc.encoding == "gbk");
     CHECK(contains(doc.utf8, "<t>镕</t>"));
   }
 }
@@ -223,22 +241,26 @@ TEST_CASE("Shift_JIS and EUC-KR decode with their Microsoft supersets",
           "[decode]") {
   const Document japanese =
       decoded("<t>\x93\xFA\x96\x7B</t>", "text/xml; charset=Shift_JIS");
-  CHECK(japanese.encoding == "cp932");
+  CHECK(japanese.encoding == "shift_jis");
   CHECK(japanese.utf8 == "<t>日本</t>");
   const Document korean =
       decoded("<t>\xC7\xD1\xB1\xB9</t>", "text/xml; charset=euc-kr");
-  CHECK(korean.encoding == "cp949");
+  CHECK(korean.encoding == "euc-kr");
   CHECK(korean.utf8 == "<t>한국</t>");
 }
 
-TEST_CASE("Invalid UTF-8 bytes become U+FFFD", "[decode]") {
+TEST_CASE("A few invalid bytes in UTF-8 text become U+FFFD, with a warning",
+          "[decode]") {
   const Document doc = decoded(
-      "<t>a\xFF"
-      "b\xC3</t>\xE6\x97");
+      "<t>é a\xFF"
+      "b 日本 \xC3</t>😀\xE6\x97");
   CHECK(doc.encoding == "utf-8");
   CHECK(doc.utf8 ==
-        "<t>a\xEF\xBF\xBD"
-        "b\xEF\xBF\xBD</t>\xEF\xBF\xBD");
+        "<t>é a\xEF\xBF\xBD"
+        "b 日本 \xEF\xBF\xBD</t>😀\xEF\xBF\xBD");
+  CHECK(doc.warnings ==
+        std::vector<std::string>{"replaced 3 byte sequences invalid in utf-8 "
+                                 "with U+FFFD (first at byte 7)"});
 }
 
 TEST_CASE("repair_utf8 replaces each maximal invalid subpart with one U+FFFD",
@@ -302,17 +324,23 @@ TEST_CASE("An unknown label falls back to UTF-8", "[decode]") {
     const Document doc =
         decoded("<?xml version=\"1.0\" encoding=\"gbk\"?><t>\xE9\x46</t>",
                 "text/xml; charset=none");
-    CHECK(doc.encoding == "gb18030");
+    CHECK(doc.encoding == "gbk");
     CHECK(contains(doc.utf8, "<t>镕</t>"));
   }
-  SECTION("in both") {
+  SECTION(
+      "in both, with a warning; bytes that are not UTF-8 then read as "
+      "windows-1252") {
     const Document doc =
         decoded("<?xml version=\"1.0\" encoding=\"foo\"?><t>\xE9\x46</t>",
                 "text/xml; charset=bar");
-    CHECK(doc.encoding == "utf-8");
-    CHECK(contains(doc.utf8,
-                   "<t>\xEF\xBF\xBD"
-                   "F</t>"));
+    CHECK(doc.encoding == "windows-1252");
+    CHECK(contains(doc.utf8, "<t>éF</t>"));
+    CHECK(doc.warnings ==
+          std::vector<std::string>{
+              "the bytes are not UTF-8 and no charset is declared; decoded "
+              "as windows-1252",
+              "unknown charset \"foo\" in the XML declaration; decoded as "
+              "windows-1252"});
   }
 }
 
@@ -384,6 +412,10 @@ TEST_CASE("canonical_charset maps WHATWG labels to iconv names", "[decode]") {
       {"utf-16", "UTF-16LE"},
       {"UTF-16LE", "UTF-16LE"},
       {"utf-16be", "UTF-16BE"},
+      {"utf-32", "UTF-32BE"},
+      {"UTF-32LE", "UTF-32LE"},
+      {"utf-32be", "UTF-32BE"},
+      {"ucs-4", "UTF-32BE"},
       {"\tGb2312\n", "GB18030"},
       {"", ""},
       {"x-klingon", ""},
@@ -404,7 +436,7 @@ TEST_CASE("Every charset canonical_charset names opens in iconv", "[decode]") {
       "windows-1257", "windows-1258", "iso-8859-2", "iso-8859-3", "iso-8859-4",
       "iso-8859-5", "iso-8859-6", "iso-8859-7", "iso-8859-8", "iso-8859-8-i",
       "iso-8859-10", "iso-8859-13", "iso-8859-14", "iso-8859-15", "iso-8859-16",
-      "utf-16le", "utf-16be");
+      "utf-16le", "utf-16be", "utf-32", "utf-32le");
   const std::string charset = canonical_charset(label);
   INFO(label << " -> " << charset);
   REQUIRE_FALSE(charset.empty());
@@ -427,4 +459,225 @@ TEST_CASE(
   CHECK(document->utf8 ==
         "<rss><channel><title>x\xEF\xBF\xBDy\xEF\xBF\xBDz\tw</title></"
         "channel></rss>");
+  CHECK(document->warnings ==
+        std::vector<std::string>{"line 1: replaced 2 control characters XML "
+                                 "forbids with U+FFFD"});
+}
+
+TEST_CASE(
+    "A windows-1252 feed served as UTF-8 is read as windows-1252, with a "
+    "warning",
+    "[decode][mislabelled]") {
+  const Document doc =
+      decoded(read_fixture("rss20_windows1252_served_as_utf8.xml"),
+              "application/rss+xml; charset=utf-8");
+  CHECK(doc.encoding == "windows-1252");
+  CHECK(contains(doc.utf8, "<title>Le Petit Journal de Montréal</title>"));
+  CHECK(
+      contains(doc.utf8, "<title>L’été à la plage: “Soleil” garanti</title>"));
+  CHECK(contains(doc.utf8,
+                 "<description>Entrée: 5 € – café offert… Ça commence "
+                 "lundi.</description>"));
+  CHECK(contains(doc.utf8, "<title>Œuvres d’art à vendre</title>"));
+  CHECK_FALSE(contains(doc.utf8, "\xEF\xBF\xBD"));
+  CHECK(doc.warnings ==
+        std::vector<std::string>{"the HTTP charset says \"utf-8\", but the "
+                                 "bytes are not UTF-8; decoded as "
+                                 "windows-1252"});
+}
+
+TEST_CASE(
+    "A GBK feed served as UTF-8 falls back to its gb2312 declaration, with a "
+    "warning",
+    "[decode][mislabelled]") {
+  const Document doc = decoded(read_fixture("rss20_gbk_declared_gb2312.xml"),
+                               "application/rss+xml; charset=utf-8");
+  CHECK(doc.encoding == "gb2312");
+  CHECK(contains(doc.utf8, "<title>朱镕基访问上海</title>"));
+  CHECK(contains(doc.utf8, "<description>陶喆演唱会</description>"));
+  CHECK_FALSE(contains(doc.utf8, "\xEF\xBF\xBD"));
+  CHECK(doc.warnings ==
+        std::vector<std::string>{"the HTTP charset says \"utf-8\", but the "
+                                 "bytes are not UTF-8; decoded as gb2312"});
+}
+
+TEST_CASE("Legacy bytes with no charset declared are read as windows-1252",
+          "[decode][mislabelled]") {
+  SECTION("no declaration at all") {
+    const Document doc =
+        decoded("<rss><title>Caf\xE9 \x93ok\x94</title></rss>");
+    CHECK(doc.encoding == "windows-1252");
+    CHECK(doc.utf8 == "<rss><title>Café “ok”</title></rss>");
+    CHECK(doc.warnings ==
+          std::vector<std::string>{"the bytes are not UTF-8 and no charset is "
+                                   "declared; decoded as windows-1252"});
+  }
+  SECTION("a utf-8 declaration") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"UTF-8\"?><t>na\xEFve</t>");
+    CHECK(doc.encoding == "windows-1252");
+    CHECK(contains(doc.utf8, "<t>naïve</t>"));
+    CHECK(doc.warnings ==
+          std::vector<std::string>{"the XML declaration says \"utf-8\", but "
+                                   "the bytes are not UTF-8; decoded as "
+                                   "windows-1252"});
+  }
+}
+
+TEST_CASE("UTF-8 text under a legacy label is read as UTF-8, with a warning",
+          "[decode][mislabelled]") {
+  SECTION("a server's default iso-8859-1 over a right declaration") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>Café “ok”</t>",
+                "text/xml; charset=ISO-8859-1");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8, "<t>Café “ok”</t>"));
+    CHECK(doc.warnings ==
+          std::vector<std::string>{"the HTTP charset says \"iso-8859-1\", but "
+                                   "the bytes are UTF-8; decoded as utf-8"});
+  }
+  SECTION("a gb2312 declaration left over after a move to UTF-8") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"gb2312\"?><t>新闻频道</t>");
+    CHECK(doc.encoding == "utf-8");
+    CHECK(contains(doc.utf8, "<t>新闻频道</t>"));
+    CHECK(doc.warnings.size() == 1);
+  }
+  SECTION("but not ASCII text, which any label reads alike") {
+    const Document doc =
+        decoded("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t>ok</t>");
+    CHECK(doc.encoding == "iso-8859-1");
+    CHECK(doc.warnings.empty());
+  }
+}
+
+TEST_CASE("A feed list's encoding= is obeyed even against the bytes",
+          "[decode][mislabelled]") {
+  auto result = decode_response(response_with("<t>Café</t>"), kUrl, "latin1");
+  REQUIRE(result.has_value());
+  CHECK(result->encoding == "latin1");
+  CHECK(result->utf8 == "<t>CafÃ©</t>");
+  CHECK(result->warnings.empty());
+}
+
+TEST_CASE("A UTF-8 BOM keeps its word over bytes invalid in UTF-8",
+          "[decode][mislabelled]") {
+  const Document doc = decoded(
+      "\xEF\xBB\xBF<t>Espa\xF1"
+      "a</t>");
+  CHECK(doc.encoding == "utf-8");
+  CHECK(doc.utf8 ==
+        "<t>Espa\xEF\xBF\xBD"
+        "a</t>");
+  CHECK(doc.warnings ==
+        std::vector<std::string>{"replaced 1 byte sequence invalid in utf-8 "
+                                 "with U+FFFD (first at byte 10)"});
+}
+
+TEST_CASE("Bytes invalid in a legacy charset are counted in a warning",
+          "[decode]") {
+  const Document doc =
+      decoded("<t>\xE9\x46\xFF\xE9\x46</t>", "text/xml; charset=gb2312");
+  CHECK(doc.warnings ==
+        std::vector<std::string>{"replaced 1 byte sequence invalid in gb2312 "
+                                 "with U+FFFD (first at byte 5)"});
+}
+
+TEST_CASE("A well-formed document decodes without warnings", "[decode]") {
+  const std::string name = GENERATE(
+      "rss20_gbk_declared_gb2312.xml", "rss20_big5_hkscs_declared_big5.xml",
+      "rss20_windows1252_declared_iso88591.xml", "rss20_utf16le_bom.xml",
+      "rss20_utf16be_nobom_declared_utf16.xml", "rss20_content_encoded_dc.xml");
+  INFO(name);
+  CHECK(decoded(read_fixture(name)).warnings.empty());
+}
+
+TEST_CASE(
+    "UTF-32 and UTF-16 without a BOM are recognised by their first "
+    "character's layout",
+    "[decode][utf32]") {
+  const auto [body, encoding] = GENERATE(table<std::string, std::string>({
+      {"\0\0\0<\0\0\0t\0\0\0>\0\0\0\xE9\0\0\0<\0\0\0/\0\0\0t\0\0\0>"s,
+       "utf-32be"},
+      {"<\0\0\0t\0\0\0>\0\0\0\xE9\0\0\0<\0\0\0/\0\0\0t\0\0\0>\0\0\0"s,
+       "utf-32le"},
+      {"<\0t\0>\0\xE9\0<\0/\0t\0>\0"s, "utf-16le"},
+      {"\0<\0t\0>\0\xE9\0<\0/\0t\0>"s, "utf-16be"},
+  }));
+  INFO(encoding);
+  const Document doc = decoded(body);
+  CHECK(doc.encoding == encoding);
+  CHECK(doc.utf8 == "<t>é</t>");
+  CHECK(doc.warnings.empty());
+}
+
+TEST_CASE("A UTF-32 document's declaration and BOM agree with its bytes",
+          "[decode][utf32]") {
+  std::string body;
+  for (char c :
+       std::string("<?xml version=\"1.0\" encoding=\"utf-32\"?><t>x</t>")) {
+    body += "\0\0\0"s + c;
+  }
+  SECTION("without a BOM") {
+    const Document doc = decoded(body);
+    CHECK(doc.encoding == "utf-32be");
+    CHECK(doc.utf8.ends_with("<t>x</t>"));
+    CHECK(doc.warnings.empty());
+  }
+  SECTION("with one") {
+    const Document doc = decoded("\0\0\xFE\xFF"s + body);
+    CHECK(doc.encoding == "utf-32be");
+    CHECK(doc.utf8.starts_with("<?xml"));
+    CHECK(doc.warnings.empty());
+  }
+  SECTION("against an HTTP charset that cannot be right") {
+    const Document doc = decoded(body, "text/xml; charset=utf-8");
+    CHECK(doc.encoding == "utf-32be");
+    CHECK(doc.utf8.ends_with("<t>x</t>"));
+  }
+}
+
+TEST_CASE(
+    "A UTF-16 document whose declaration names another charset is "
+    "read as UTF-16, with a warning",
+    "[decode]") {
+  std::string body;
+  for (char c :
+       std::string("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><t/>")) {
+    body += c + "\0"s;
+  }
+  const Document doc = decoded("\xFF\xFE"s + body);
+  CHECK(doc.encoding == "utf-16le");
+  CHECK(doc.warnings == std::vector<std::string>{
+                            "the byte order mark says utf-16le, the XML "
+                            "declaration \"iso-8859-1\"; decoded as utf-16le"});
+}
+
+TEST_CASE("C1 controls in text are the windows-1252 characters they were",
+          "[decode]") {
+  const Document doc = decoded("<t>don\xC2\x92t \xC2\x80 \xC2\x81</t>");
+  CHECK(doc.utf8 == "<t>don’t € \xC2\x81</t>");
+  CHECK(doc.warnings.empty());
+}
+
+TEST_CASE("windows1252_character knows windows-1252's 0x80..0x9F", "[decode]") {
+  CHECK(feedmark::windows1252_character(0x80) == "€");
+  CHECK(feedmark::windows1252_character(0x92) == "’");
+  CHECK(feedmark::windows1252_character(0x9F) == "Ÿ");
+  CHECK(feedmark::windows1252_character(0x81).empty());
+  CHECK(feedmark::windows1252_character(0x9D).empty());
+  CHECK(feedmark::windows1252_character(0x41).empty());
+  CHECK(feedmark::windows1252_character(0xA0).empty());
+}
+
+TEST_CASE("Binary data is an error, not a feed", "[decode][errors]") {
+  const std::string body =
+      GENERATE("\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03<rss/>"s,  // gzip
+               "\x89PNG\r\n\x1A\n\0\0\0\rIHDR"s,                   // PNG
+               "\xFF\xD8\xFF\xE0\0\x10JFIF\0"s);                   // JPEG
+  auto result = decode_response(response_with(body), "feeds/picture.xml");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().stage == "decode");
+  CHECK(result.error().source == "feeds/picture.xml");
+  CHECK(result.error().message == "not a feed: binary data, not XML");
 }
