@@ -1001,9 +1001,6 @@ std::string describe_non_feed(std::string_view text) {
   if (first == std::string_view::npos) {
     return "empty document";
   }
-  if (text[first] == '{' || text[first] == '[') {
-    return "not a feed: JSON, not XML";
-  }
   const std::string_view head = text.substr(first);
   if (istarts_with(head, "<!doctype html") || istarts_with(head, "<html")) {
     return "not a feed: an HTML page";
@@ -1042,12 +1039,24 @@ const char* format_name(Format format) {
       return "atom1.0";
     case Format::kAtom03:
       return "atom0.3";
+    case Format::kJsonFeed:
+      return "jsonfeed";
   }
   return "rss2.0";
 }
 
 Result<Feed> parse_feed(Document&& document, const std::string& source,
                         const ParseOptions& options) {
+  if (looks_like_json(document.utf8)) {
+    Result<Feed> feed =
+        parse_json_feed(document.utf8, source, document.base_url, options);
+    if (feed) {
+      feed->encoding = std::move(document.encoding);
+      feed->warnings = std::move(document.warnings);
+      feed->well_formed = feed->warnings.empty();
+    }
+    return feed;
+  }
   if (std::string why = describe_non_feed(document.utf8); !why.empty()) {
     return fail("parse", source, why);
   }

@@ -308,7 +308,7 @@ TEST_CASE("What is not a feed at all is still an error", "[recover][errors]") {
   }
   SECTION("JSON") {
     const auto e = failure("{\"items\": [{\"title\": \"<b>x</b>\"}]}");
-    CHECK(e.message == "not a feed: JSON, not XML");
+    CHECK(e.message == "not a feed: JSON, but not a JSON Feed");
   }
   SECTION("binary data") {
     const auto e =

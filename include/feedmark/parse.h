@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "feedmark/dates.h"
@@ -9,9 +10,9 @@
 
 namespace feedmark {
 
-enum class Format { kRss20, kRss10, kRss09x, kAtom10, kAtom03 };
+enum class Format { kRss20, kRss10, kRss09x, kAtom10, kAtom03, kJsonFeed };
 
-/// "rss2.0", "rss1.0", "rss0.9x", "atom1.0", "atom0.3"
+/// "rss2.0", "rss1.0", "rss0.9x", "atom1.0", "atom0.3", "jsonfeed"
 const char* format_name(Format format);
 
 struct Enclosure {
@@ -65,9 +66,19 @@ struct ParseOptions {
   std::string zone;  ///< IANA zone for dates that carry none; empty = UTC
 };
 
-/// Parses RSS 0.9x/1.0/2.0 and Atom 0.3/1.0. The document's text is
-/// consumed (parsed in place). `source` names it in errors.
+/// Parses RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1. The document's
+/// text is consumed (parsed in place). `source` names it in errors.
 Result<Feed> parse_feed(Document&& document, const std::string& source,
                         const ParseOptions& options = {});
+
+/// True if the text's first non-space character opens a JSON value.
+bool looks_like_json(std::string_view text);
+
+/// Parses a JSON Feed (an object with "version" and an "items" list);
+/// any other JSON is "not a feed". Relative URLs resolve against the
+/// feed's home page, then `document_url`.
+Result<Feed> parse_json_feed(std::string_view text, const std::string& source,
+                             const std::string& document_url,
+                             const ParseOptions& options);
 
 }  // namespace feedmark
