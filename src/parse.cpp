@@ -210,9 +210,13 @@ bool is_void_element(std::string_view name) {
   return false;
 }
 
+// Deeper XHTML is dropped: the HTML stage keeps 256 levels anyway, and a
+// hostile feed nesting 200,000 elements would overflow the stack here.
+constexpr int kMaxXhtmlDepth = 512;
+
 // XHTML content as HTML: <xhtml:b> becomes <b>, so the HTML parser after
 // us sees ordinary elements; namespace declarations are dropped.
-void append_xhtml(std::string& out, xml_node node) {
+void append_xhtml(std::string& out, xml_node node, int depth = 0) {
   if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
     append_html_escaped(out, node.value());
     return;
@@ -238,8 +242,10 @@ void append_xhtml(std::string& out, xml_node node) {
     return;
   }
   out += '>';
-  for (xml_node c : node.children()) {
-    append_xhtml(out, c);
+  if (depth < kMaxXhtmlDepth) {
+    for (xml_node c : node.children()) {
+      append_xhtml(out, c, depth + 1);
+    }
   }
   out += "</";
   out += name;

@@ -1048,3 +1048,21 @@ TEST_CASE("A channel's Media RSS thumbnail is its image when nothing else is",
       "<media:thumbnail url=\"/item.png\"/></item></channel></rss>");
   CHECK(feed.image == "https://example.org/logo.png");
 }
+
+TEST_CASE("Deeply nested XHTML content is cut, not a stack overflow",
+          "[parse][atom][robustness]") {
+  std::string open;
+  std::string close;
+  for (int i = 0; i < 200'000; ++i) {
+    open += "<b>";
+    close += "</b>";
+  }
+  const Feed feed = parsed_text(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id>"
+      "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+      "<p>top</p>" +
+      open + "deep" + close + "</div></content></entry></feed>");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].content_html.starts_with("<p>top</p><b><b>"));
+  CHECK(feed.items[0].content_html.find("deep") == std::string::npos);
+}
