@@ -159,9 +159,11 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
+// Schemes are case-insensitive: a link kept as "MailTo:" is still mailto.
 bool starts_with_web_scheme(std::string_view url, bool allow_mailto) {
-  return url.starts_with("http://") || url.starts_with("https://") ||
-         (allow_mailto && url.starts_with("mailto:"));
+  const std::string head = lowercase(url.substr(0, 8));
+  return head.starts_with("http://") || head.starts_with("https://") ||
+         (allow_mailto && head.starts_with("mailto:"));
 }
 
 // SPEC "link: absolute, normalized ... so the Markdown link destination needs
