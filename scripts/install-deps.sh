@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything feedmark needs to build, test and benchmark on Debian 12.
 # Used by the README's set-up commands and by .ci/run. Safe to run again.
+# clang and libclang-rt-14-dev (its sanitizer and libFuzzer runtimes, which
+# clang does not pull in without recommends) build the fuzz target.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libexpected-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   python3 tzdata
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,0 +1,558 @@
+// libFuzzer target: one fetched document through decode -> parse -> extract
+// -> render, as `feedmark fetch` and `feedmark parse` run it, without
+// touching the file system. Every result is checked against the SPEC's
+// promises; a broken promise aborts with the reason on stderr.
+//
+// Input: the document's bytes, then one configuration byte (the last byte,
+// XOR '\n', so a file ending in a newline runs with the defaults and the
+// fixtures are fuzzed as they are):
+//   bits 0-3  the HTTP Content-Type and a feed list's encoding= (kCharsets)
+//   bits 4-5  the --tz zone (kZones)
+//   bit 6     a source URL (base of relative links) or none, as for a file
+//   bit 7     an --image-proxy template or none
+
+#include <cmark-gfm.h>
+#include <gumbo.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feedmark/decode.h"
+#include "feedmark/error.h"
+#include "feedmark/extract.h"
+#include "feedmark/fetch.h"
+#include "feedmark/parse.h"
+#include "feedmark/sha256.h"
+#include "feedmark/write.h"
+
+namespace {
+
+using feedmark::Article;
+using feedmark::Feed;
+using feedmark::Item;
+
+struct CharsetCase {
+  const char* content_type;
+  const char* forced;  ///< a feed list's encoding=
+};
+
+constexpr std::array<CharsetCase, 16> kCharsets = {{
+    {"", ""},
+    {"application/rss+xml", ""},
+    {"text/xml; charset=utf-8", ""},
+    {"text/html; charset=gb2312", ""},
+    {"application/atom+xml; charset=\"ISO-8859-1\"", ""},
+    {"text/xml;charset=utf-16", ""},
+    {"text/xml; charset=UTF-16BE", ""},
+    {"application/xml; charset=shift_jis", ""},
+    {"text/plain; charset=big5", ""},
+    {"text/xml; Charset=EUC-KR; format=flowed", ""},
+    {"text/xml; charset=koi8-r", ""},
+    {"application/octet-stream; charset=no-such-label", ""},
+    {"text/xml; charset=iso-2022-jp", ""},
+    {"text/xml; charset=", ""},
+    {"", "gbk"},
+    {"text/xml; charset=utf-8", "windows-1252"},
+}};
+
+// UTC, a zone without DST, a half-hour zone with DST, a zone whose DST shift
+// is half an hour.
+constexpr std::array<const char*, 4> kZones = {
+    "", "Asia/Shanghai", "America/St_Johns", "Australia/Lord_Howe"};
+
+constexpr const char* kSourceUrl = "https://example.com/feeds/rss.xml";
+constexpr const char* kImageProxy =
+    "https://images.example.net/?url={url_noscheme}&e={url_encoded}&raw={url}";
+constexpr std::int64_t kCapturedMs = 1648663143000;
+
+struct Config {
+  CharsetCase charset;
+  const char* zone;
+  const char* source_url;
+  const char* image_proxy;
+};
+
+Config config_of(std::uint8_t byte) {
+  const unsigned bits = byte ^ static_cast<unsigned>('\n');
+  return {kCharsets[bits & 0x0F], kZones[(bits >> 4) & 0x03],
+          (bits & 0x40) ? kSourceUrl : "", (bits & 0x80) ? kImageProxy : ""};
+}
+
+// ---------------------------------------------------------------- failing
+
+[[noreturn]] void broken(const char* promise, std::string_view detail) {
+  std::fprintf(stderr,
+               "\nfeedmark fuzz: broken promise: %s\n--- offending text:\n",
+               promise);
+  std::fwrite(detail.data(), 1, detail.size(), stderr);
+  std::fprintf(stderr, "\n---\n");
+  std::abort();
+}
+
+void expect(bool ok, const char* promise, std::string_view detail) {
+  if (!ok) {
+    broken(promise, detail);
+  }
+}
+
+// ---------------------------------------------------------------- text
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) {
+      return false;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+void expect_utf8(std::string_view s, const char* field) {
+  expect(valid_utf8(s), field, s);
+}
+
+void expect_one_line(std::string_view s, const char* promise) {
+  expect(s.find_first_of("\n\r") == std::string_view::npos, promise, s);
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+// Schemes are case-insensitive: a link kept as "MailTo:" is still mailto.
+bool starts_with_web_scheme(std::string_view url, bool allow_mailto) {
+  const std::string head = lowercase(url.substr(0, 8));
+  return head.starts_with("http://") || head.starts_with("https://") ||
+         (allow_mailto && head.starts_with("mailto:"));
+}
+
+// SPEC "link: absolute, normalized ... so the Markdown link destination needs
+// no escaping"; README lists what is percent-encoded.
+void expect_markdown_safe_link(std::string_view link) {
+  if (link.empty()) {
+    return;
+  }
+  expect(starts_with_web_scheme(link, true),
+         "a link is an absolute http(s) or mailto URL", link);
+  for (const char c : link) {
+    const auto u = static_cast<unsigned char>(c);
+    expect(
+        u > 0x20 && u < 0x7F &&
+            std::string_view("()<>\"\\`{}|^").find(c) == std::string_view::npos,
+        "a link needs no escaping as a Markdown destination", link);
+  }
+}
+
+// ---------------------------------------------------------------- HTML
+
+// What the sanitizer must never let through, whatever else it allows.
+constexpr std::array<std::string_view, 12> kForbiddenMarkup = {
+    "<script", "<style", "<iframe", "<object", "<embed", "<svg",
+    "<math",   "<form",  "<input",  "<base",   "<meta",  "<!--"};
+
+constexpr std::array<GumboTag, 27> kForbiddenTags = {
+    GUMBO_TAG_SCRIPT,    GUMBO_TAG_STYLE,    GUMBO_TAG_IFRAME,
+    GUMBO_TAG_FRAME,     GUMBO_TAG_FRAMESET, GUMBO_TAG_OBJECT,
+    GUMBO_TAG_EMBED,     GUMBO_TAG_APPLET,   GUMBO_TAG_FORM,
+    GUMBO_TAG_INPUT,     GUMBO_TAG_BUTTON,   GUMBO_TAG_SELECT,
+    GUMBO_TAG_TEXTAREA,  GUMBO_TAG_OPTION,   GUMBO_TAG_BASE,
+    GUMBO_TAG_META,      GUMBO_TAG_LINK,     GUMBO_TAG_NOSCRIPT,
+    GUMBO_TAG_TEMPLATE,  GUMBO_TAG_TITLE,    GUMBO_TAG_XMP,
+    GUMBO_TAG_PLAINTEXT, GUMBO_TAG_PARAM,    GUMBO_TAG_NOEMBED,
+    GUMBO_TAG_NOFRAMES,  GUMBO_TAG_MAP,      GUMBO_TAG_UNKNOWN};
+
+constexpr std::array<std::string_view, 6> kUrlAttributes = {
+    "href", "src", "poster", "cite", "background", "action"};
+
+constexpr std::array<std::string_view, 8> kForbiddenAttributes = {
+    "style", "srcdoc", "formaction", "action",
+    "class", "id",     "xmlns",      "background"};
+
+struct HtmlRules {
+  std::string_view what;              ///< names the field in messages
+  bool header_style_allowed = false;  ///< the article header's caption style
+};
+
+void expect_safe_url_attribute(std::string_view name, std::string_view value,
+                               std::string_view html) {
+  const bool link = name == "href";
+  expect(starts_with_web_scheme(value, link),
+         "URL attributes are absolute http(s) (mailto: for links)", html);
+}
+
+void expect_safe_srcset(std::string_view srcset, std::string_view html) {
+  // Written as "URL descriptor, URL descriptor"; a normalized URL holds no
+  // space, so ", " separates candidates.
+  std::size_t start = 0;
+  while (start <= srcset.size()) {
+    const std::size_t end = std::min(srcset.find(", ", start), srcset.size());
+    const std::string_view candidate = srcset.substr(start, end - start);
+    expect(starts_with_web_scheme(candidate, false),
+           "srcset candidates are absolute http(s)", html);
+    start = end + 2;
+  }
+}
+
+void expect_safe_attributes(const GumboElement& e, const HtmlRules& rules,
+                            std::string_view html) {
+  for (unsigned i = 0; i < e.attributes.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
+    const std::string name = lowercase(a->name);
+    const std::string_view value = a->value;
+    expect(!name.starts_with("on"), "no event-handler attribute survives",
+           html);
+    if (name == "style" && rules.header_style_allowed &&
+        e.tag == GUMBO_TAG_SMALL && value == "color: #999;") {
+      continue;
+    }
+    for (std::string_view bad : kForbiddenAttributes) {
+      expect(name != bad, "no style/class/id/action attribute survives", html);
+    }
+    for (std::string_view url_name : kUrlAttributes) {
+      if (name == url_name) {
+        expect_safe_url_attribute(name, value, html);
+      }
+    }
+    if (name == "srcset") {
+      expect_safe_srcset(value, html);
+    }
+  }
+}
+
+void expect_safe_tree(const GumboNode* node, const HtmlRules& rules,
+                      std::string_view html, int depth) {
+  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) {
+    expect(node->type != GUMBO_NODE_COMMENT, "no comment survives", html);
+    return;
+  }
+  const GumboElement& e = node->v.element;
+  expect(e.tag_namespace == GUMBO_NAMESPACE_HTML, "no <svg> or <math> survives",
+         html);
+  for (GumboTag bad : kForbiddenTags) {
+    expect(e.tag != bad, "no script/style/form/embedding element survives",
+           html);
+  }
+  expect_safe_attributes(e, rules, html);
+  // The sanitizer cuts nesting at 256; a browser nests what it gets.
+  expect(depth < 600, "sanitized HTML nests at most a few hundred deep", html);
+  for (unsigned i = 0; i < e.children.length; ++i) {
+    expect_safe_tree(static_cast<const GumboNode*>(e.children.data[i]), rules,
+                     html, depth + 1);
+  }
+}
+
+// The HTML a browser builds from sanitized output holds nothing active:
+// checked on gumbo's tree, so markup that only turns dangerous once parsed
+// again is caught too.
+void expect_safe_html(std::string_view html, const HtmlRules& rules) {
+  expect_one_line(html, "sanitized HTML is one line");
+  expect_utf8(html, "sanitized HTML is valid UTF-8");
+  const std::string lower = lowercase(html);
+  for (std::string_view bad : kForbiddenMarkup) {
+    expect(lower.find(bad) == std::string::npos,
+           "no script, style, embedding, form or comment markup survives",
+           html);
+  }
+  if (html.empty()) {
+    return;
+  }
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  options.fragment_context = GUMBO_TAG_BODY;
+  GumboOutput* output =
+      gumbo_parse_with_options(&options, html.data(), html.size());
+  const GumboVector& roots = output->root->v.element.children;
+  for (unsigned i = 0; i < roots.length; ++i) {
+    expect_safe_tree(static_cast<const GumboNode*>(roots.data[i]), rules, html,
+                     0);
+  }
+  gumbo_destroy_output(&options, output);
+}
+
+// ---------------------------------------------------------------- Markdown
+
+std::string unescape_cmark(std::string_view s) {
+  static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
+      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
+      {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    bool replaced = false;
+    for (const auto& [entity, text] : kEntities) {
+      if (s.substr(i).starts_with(entity)) {
+        out += text;
+        i += entity.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out += s[i++];
+    }
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  c = static_cast<char>(c | 0x20);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// cmark percent-encodes some characters of an href (IPv6 brackets, say);
+// comparing decoded forms ignores that.
+std::string percent_decoded(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+        hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string cmark_html(std::string_view markdown) {
+  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(),
+                                      CMARK_OPT_DEFAULT | CMARK_OPT_UNSAFE);
+  std::string out(html);
+  std::free(html);
+  return out;
+}
+
+// SPEC: "Rendered by a CommonMark renderer, the link text must equal the
+// title", and the last line is one HTML block, passed through byte for byte.
+void expect_commonmark_rendering(const std::string& rendered,
+                                 const Article& article,
+                                 std::string_view first_line,
+                                 std::string_view last_line) {
+  const std::string html = cmark_html(rendered);
+  std::string expected_head(first_line);
+  expected_head += "\n<h2><a href=\"";
+  expect(html.starts_with(expected_head),
+         "CommonMark reads the title line as a heading holding one link",
+         rendered + "=== cmark:\n" + html);
+  const std::string tail = last_line.empty()
+                               ? "</a></h2>\n"
+                               : "</a></h2>\n" + std::string(last_line) + "\n";
+  expect(html.ends_with(tail),
+         "CommonMark passes the last line through as one HTML block",
+         rendered + "=== cmark:\n" + html);
+  const std::size_t href_start = expected_head.size();
+  const std::size_t href_end = html.find("\">", href_start);
+  expect(href_end != std::string::npos &&
+             href_end + 2 <= html.size() - tail.size(),
+         "the title link has no title attribute",
+         rendered + "=== cmark:\n" + html);
+  const std::string_view href =
+      std::string_view(html).substr(href_start, href_end - href_start);
+  const std::string_view text = std::string_view(html).substr(
+      href_end + 2, html.size() - tail.size() - href_end - 2);
+  expect(text.find("<a ") == std::string_view::npos &&
+             text.find("<img") == std::string_view::npos,
+         "the link text holds no further link or image",
+         rendered + "=== cmark:\n" + html);
+  expect(unescape_cmark(text) == article.title,
+         "the rendered link text equals the title",
+         rendered + "=== cmark:\n" + html);
+  expect(percent_decoded(unescape_cmark(href)) == percent_decoded(article.link),
+         "the rendered href equals the link", rendered + "=== cmark:\n" + html);
+}
+
+// ---------------------------------------------------------------- articles
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool is_lower_hex_id(std::string_view id) {
+  return id.size() == 16 &&
+         id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+void expect_article_fields(const Article& a, const Item& item) {
+  expect(is_lower_hex_id(a.id), "an article id is 16 lowercase hex digits",
+         a.id);
+  expect(a.id == feedmark::short_hash(feedmark::item_key(item)),
+         "an article id is the hash of its item key", a.id);
+  expect(!a.title.empty(), "an article always has a title", a.title);
+  expect_one_line(a.title, "a title is one line");
+  expect_utf8(a.title, "a title is valid UTF-8");
+  expect(a.title.front() != ' ' && a.title.back() != ' ', "a title is trimmed",
+         a.title);
+  expect_markdown_safe_link(a.link);
+  expect_one_line(a.caption, "a caption is one line");
+  expect_utf8(a.caption, "a caption is valid UTF-8");
+  expect_one_line(a.image, "an image URL is one line");
+  expect(
+      a.image.empty() || a.image.find_first_of(" \t\f\v") == std::string::npos,
+      "an image URL holds no whitespace", a.image);
+}
+
+void expect_article(const Article& a, const Item& item,
+                    const std::string& rendered) {
+  expect_article_fields(a, item);
+  expect_safe_html(a.body_html, {"body"});
+  expect(!rendered.empty() && rendered.back() == '\n',
+         "an article ends with a newline", rendered);
+  expect(rendered.find('\r') == std::string::npos,
+         "an article holds no carriage return", rendered);
+  expect_utf8(rendered, "an article is valid UTF-8");
+  const std::vector<std::string_view> lines = lines_of(rendered);
+  expect(lines.size() == 5, "an article is exactly five lines", rendered);
+  expect(lines[0] == "<!--" + std::to_string(kCapturedMs) + "-->",
+         "line 1 is the capture time", rendered);
+  expect(lines[1].starts_with("["), "line 2 is the title link", rendered);
+  expect(lines[2] == "------", "line 3 is the heading underline", rendered);
+  expect(lines[3].empty(), "line 4 is empty", rendered);
+  expect(lines[4].find(a.body_html) != std::string_view::npos,
+         "line 5 holds the body", rendered);
+  expect_safe_html(lines[4], {"last line", true});
+  expect(feedmark::article_content(rendered) ==
+             std::string_view(rendered).substr(lines[0].size() + 1),
+         "article_content is everything after the capture line", rendered);
+  expect_commonmark_rendering(rendered, a, lines[0], lines[4]);
+}
+
+// ---------------------------------------------------------------- feeds
+
+void expect_feed_fields(const Feed& feed) {
+  for (const std::string* s :
+       {&feed.title, &feed.link, &feed.self_link, &feed.description,
+        &feed.language, &feed.image, &feed.encoding}) {
+    expect_utf8(*s, "feed fields are valid UTF-8");
+  }
+  expect_one_line(feed.title, "a feed title is one line");
+  expect_markdown_safe_link(feed.link);
+  for (const std::string& w : feed.warnings) {
+    expect_one_line(w, "a warning is one line");
+    expect_utf8(w, "a warning is valid UTF-8");
+  }
+}
+
+void expect_item_fields(const Item& item) {
+  for (const std::string* s :
+       {&item.guid, &item.title, &item.link, &item.base, &item.author,
+        &item.summary_html, &item.content_html}) {
+    expect_utf8(*s, "item fields are valid UTF-8");
+  }
+  expect_one_line(item.title, "an item title is one line");
+  expect_one_line(item.author, "an author is one line");
+  for (const std::string& c : item.categories) {
+    expect_utf8(c, "categories are valid UTF-8");
+  }
+  for (const feedmark::MediaImage& m : item.media) {
+    expect(starts_with_web_scheme(m.url, false),
+           "a media image URL is absolute http(s)", m.url);
+    expect_one_line(m.caption, "a media caption is one line");
+    expect_utf8(m.caption, "a media caption is valid UTF-8");
+  }
+}
+
+void expect_one_line_error(const feedmark::Error& error) {
+  const std::string line = feedmark::describe(error);
+  expect_one_line(line, "an error is one line on stderr");
+  expect_utf8(line, "an error is valid UTF-8");
+}
+
+void run_item(const Item& item, const Config& config) {
+  expect_item_fields(item);
+  const Article article = feedmark::extract_article(item, {config.image_proxy});
+  const std::string rendered = feedmark::render_article(article, kCapturedMs);
+  expect_article(article, item, rendered);
+  // `feedmark parse` sanitizes both fields and keeps the lead image.
+  const feedmark::ItemView view = feedmark::view_item(item);
+  expect(view.id == article.id, "parse and fetch agree on the id", view.id);
+  expect_safe_html(view.summary_html, {"summary_html"});
+  expect_safe_html(view.content_html, {"content_html"});
+  expect_one_line(view.caption, "a caption is one line");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  const Config config = config_of(size > 0 ? data[size - 1] : '\n');
+  const std::size_t body_size = size > 0 ? size - 1 : 0;
+
+  feedmark::Response response;
+  response.final_url = config.source_url;
+  response.content_type = config.charset.content_type;
+  response.body.assign(reinterpret_cast<const char*>(data), body_size);
+  const std::string source = "fuzz-input.xml";
+
+  feedmark::Result<feedmark::Document> document = feedmark::decode_response(
+      std::move(response), source, config.charset.forced);
+  if (!document) {
+    expect_one_line_error(document.error());
+    return 0;
+  }
+  expect_utf8(document->utf8, "decoding yields valid UTF-8");
+  feedmark::Result<Feed> feed =
+      feedmark::parse_feed(std::move(*document), source, {config.zone});
+  if (!feed) {
+    expect_one_line_error(feed.error());
+    return 0;
+  }
+  expect_feed_fields(*feed);
+  for (const Item& item : feed->items) {
+    run_item(item, config);
+  }
+  return 0;
+}
