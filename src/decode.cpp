@@ -19,7 +19,6 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kUtf8 = "UTF-8";
 constexpr std::size_t kHeadBytes = 1024;
@@ -721,7 +720,7 @@ class Converter {
       return;
     }
     damage.note(total - left);
-    out.append(kReplacement);
+    out.append(kReplacementCharacter);
     const std::size_t skip = error == EINVAL ? left : std::min(unit_, left);
     in += skip;
     left -= skip;
@@ -839,7 +838,8 @@ bool repair_utf8(std::string& text) {
   std::size_t pos = first;
   while (pos < in.size()) {
     const Sequence sequence = next_sequence(in, pos);
-    out.append(sequence.valid ? in.substr(pos, sequence.length) : kReplacement);
+    out.append(sequence.valid ? in.substr(pos, sequence.length)
+                              : kReplacementCharacter);
     pos += sequence.length;
     const std::size_t run = ascii_run_end(in, pos);
     out.append(in.substr(pos, run - pos));
@@ -872,10 +872,6 @@ std::string_view windows1252_character(unsigned char byte) {
 }
 
 namespace {
-
-bool is_forbidden_control(unsigned char c) {
-  return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-}
 
 // U+0080..U+009F, encoded C2 80..C2 9F.
 bool is_c1_at(std::string_view text, std::size_t i) {
@@ -917,7 +913,7 @@ Cleanup clean_characters(std::string& text) {
       if (cleanup.controls++ == 0) {
         cleanup.first_line = line_at(in, i);
       }
-      out += kReplacement;
+      out += kReplacementCharacter;
     } else if (is_c1_at(in, i)) {
       const std::string_view character =
           windows1252_character(byte_at(in, i + 1));

@@ -830,7 +830,13 @@ void append_piece(std::string& out, const GumboStringPiece& piece) {
 // (escaped as &lt;bool&gt; in the feed) is no element of HTML.
 void append_text_of(std::string& out, const GumboNode* node, int depth = 0) {
   if (is_text(node)) {
-    out += node->v.text.text;
+    for (const char* c = node->v.text.text; *c != '\0'; ++c) {
+      if (is_forbidden_control(static_cast<unsigned char>(*c))) {
+        out += is_ascii_space(*c) ? " " : kReplacementCharacter;
+      } else {
+        out += *c;
+      }
+    }
     return;
   }
   if (!is_element(node) || depth > kMaxDepth) {
@@ -1427,7 +1433,13 @@ void append_html_escaped(std::string& out, std::string_view text,
       case '\r':
         replacement = attribute ? "&#13;" : nullptr;
         break;
+      case '\f':
+        replacement = " ";  // whitespace to HTML, not to XML
+        break;
       default:
+        if (is_forbidden_control(static_cast<unsigned char>(c))) {
+          replacement = kReplacementCharacter.data();
+        }
         break;
     }
     if (replacement != nullptr) {

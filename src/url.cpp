@@ -188,7 +188,9 @@ std::string resolve_in(CURLU* base, std::string_view reference,
     return {};  // an empty href names no resource here, not the base itself
   }
   if (allow_mailto && istarts_with(ref, "mailto:")) {
-    return escape_markdown_unsafe(ref);  // curl's URL API wants "scheme://"
+    // curl's URL API wants "scheme://"; the scheme is written in lower case
+    // like every other (RFC 3986 §3.1), "MailTo:" as "mailto:".
+    return "mailto:" + escape_markdown_unsafe(std::string_view(ref).substr(7));
   }
   UrlHandle url(base ? curl_url_dup(base) : curl_url());
   if (!set_reference(url.get(), ref)) {

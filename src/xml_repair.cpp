@@ -57,8 +57,6 @@ bool is_predefined_entity(std::string_view name) {
          name == "apos";
 }
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
 bool is_name_start(char c) {
   const auto b = static_cast<unsigned char>(c);
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
@@ -708,7 +706,7 @@ class Repairer {
     const std::string_view spelled = in_.substr(amp, ref->end - amp);
     if (!is_xml_char(ref->value)) {
       note(Problem::kBadCharacterReference, amp, spelled);
-      replace(amp, ref->end, kReplacement);
+      replace(amp, ref->end, kReplacementCharacter);
     } else if (ref->value >= 0x80 && ref->value <= 0x9F &&
                !windows1252_character(ref->value).empty()) {
       replace(amp, ref->end, windows1252_character(ref->value));

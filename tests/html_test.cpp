@@ -851,3 +851,13 @@ TEST_CASE("Plain text keeps what only looks like a tag", "[html][text]") {
   CHECK(html_to_text("<b>Bold</b> and <i>italic</i>") == "Bold and italic");
   CHECK(html_to_text("a<script>alert(1)</script>b") == "ab");
 }
+
+TEST_CASE("Control characters from character references become U+FFFD",
+          "[html][robustness]") {
+  // XML forbids them, so the repair pass replaces "&#1;" in the feed; but
+  // HTML escaped inside it ("&amp;#1;") is decoded only here.
+  const std::string r(feedmark::kReplacementCharacter);
+  CHECK(sanitized("<p>a&#1;b&#x1F;c\x02"
+                  "d</p>") == "<p>a" + r + "b" + r + "c" + r + "d</p>");
+  CHECK(html_to_text("<b>a&#1;b</b>&#12;c") == "a" + r + "b c");
+}

@@ -200,6 +200,8 @@ TEST_CASE("A mailto: link is kept only when mailto is allowed", "[url]") {
         "mailto:news@example.com");
   CHECK(resolve_url("", "mailto:news@example.com", true) ==
         "mailto:news@example.com");
+  CHECK(resolve_url(kBase, "MailTo:News@example.com", true) ==
+        "mailto:News@example.com");  // the scheme in lower case, as for http
 }
 
 TEST_CASE("is_http_url recognizes http and https in any case", "[url]") {
