@@ -301,14 +301,17 @@ constexpr LeadRule kLeadRules[] = {
     {0xF1, 0xF3, 3, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x80, 0x8F},
 };
 
-std::optional<LeadRule> lead_rule(unsigned char lead) {
+// The rule of every lead byte at once (trail 0: not a lead byte), so that
+// CJK text, three bytes a character, costs one lookup per character.
+constexpr std::array<LeadRule, 256> kRuleByLead = [] {
+  std::array<LeadRule, 256> table{};
   for (const LeadRule& rule : kLeadRules) {
-    if (lead >= rule.first_lead && lead <= rule.last_lead) {
-      return rule;
+    for (unsigned lead = rule.first_lead; lead <= rule.last_lead; ++lead) {
+      table[lead] = rule;
     }
   }
-  return std::nullopt;
-}
+  return table;
+}();
 
 // The sequence starting at `pos`: a whole valid character, or the maximal
 // invalid subpart (at least one byte) that one U+FFFD replaces.
@@ -317,8 +320,8 @@ Sequence next_sequence(std::string_view text, std::size_t pos) {
   if (lead < 0x80) {
     return {1, true};
   }
-  const auto rule = lead_rule(lead);
-  if (!rule) {
+  const LeadRule* rule = &kRuleByLead[lead];
+  if (rule->trail == 0) {
     return {1, false};
   }
   for (std::size_t i = 1; i <= rule->trail; ++i) {
@@ -534,6 +537,7 @@ struct Choice {
   std::string name;     ///< what Document::encoding reports
   Origin origin = Origin::kDefault;
   std::size_t bom_length = 0;
+  bool valid_utf8 = false;  ///< the bytes were checked and are valid UTF-8
 };
 
 // Unicode charsets are named by what was used ("utf-16be" for a "utf-16"
@@ -604,6 +608,7 @@ Choice checked_against_bytes(Choice choice, std::string_view body,
     return chosen(kUtf8, choice.origin);
   }
   if (first_invalid_utf8(body) == std::string_view::npos) {
+    choice.valid_utf8 = true;  // decoding need not check again
     return choice;
   }
   const Utf8Census census = utf8_census(body);
@@ -764,7 +769,8 @@ std::string decoded_body(std::string&& body, Choice& choice, Damage& damage) {
     }
     choice = chosen(kUtf8, choice.origin);
   }
-  if (const std::size_t first = first_invalid_utf8(body);
+  if (const std::size_t first =
+          choice.valid_utf8 ? std::string_view::npos : first_invalid_utf8(body);
       first != std::string_view::npos) {
     damage.count = utf8_census(body).invalid;
     damage.first = first;
