@@ -5,6 +5,7 @@
 # non-zero on any crash, broken invariant, leak, timeout or memory blow-up;
 # the input that caused it is left in build-fuzz/artifacts/.
 #   scripts/fuzz.sh [SECONDS]
+# FUZZ_FLAGS adds libFuzzer flags (FUZZ_FLAGS=-len_control=0 for long runs).
 # Reproduce a crash: build-fuzz/fuzz/feedmark_fuzz_pipeline FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ echo "fuzz: $seconds s from $seeds seeds (log: $log)"
 status=0
 "$fuzzer" "$corpus" -dict=fuzz/feed.dict -max_len=32768 -timeout=10 \
   -rss_limit_mb=2048 -max_total_time="$seconds" -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
+  -artifact_prefix="$artifacts/" ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
 
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 files=$(find "$corpus" -type f | wc -l)
