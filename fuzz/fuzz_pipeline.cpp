@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cmark_escapes.h"
 #include "feedmark/decode.h"
 #include "feedmark/error.h"
 #include "feedmark/extract.h"
@@ -311,28 +312,6 @@ void expect_safe_html(std::string_view html, const HtmlRules& rules) {
 
 // ---------------------------------------------------------------- Markdown
 
-std::string unescape_cmark(std::string_view s) {
-  static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
-      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
-      {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    bool replaced = false;
-    for (const auto& [entity, text] : kEntities) {
-      if (s.substr(i).starts_with(entity)) {
-        out += text;
-        i += entity.size();
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
-      out += s[i++];
-    }
-  }
-  return out;
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -397,10 +376,11 @@ void expect_commonmark_rendering(const std::string& rendered,
              text.find("<img") == std::string_view::npos,
          "the link text holds no further link or image",
          rendered + "=== cmark:\n" + html);
-  expect(unescape_cmark(text) == article.title,
+  expect(feedmark::test::unescape_cmark_html(text) == article.title,
          "the rendered link text equals the title",
          rendered + "=== cmark:\n" + html);
-  expect(percent_decoded(unescape_cmark(href)) == percent_decoded(article.link),
+  expect(percent_decoded(feedmark::test::unescape_cmark_html(href)) ==
+             percent_decoded(article.link),
          "the rendered href equals the link", rendered + "=== cmark:\n" + html);
 }
 

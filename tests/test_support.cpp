@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+
+#include "cmark_escapes.h"
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -210,25 +212,7 @@ namespace feedmark::test {
 namespace {}  // namespace
 
 std::string unescape_html(std::string_view s) {
-  static const std::pair<std::string_view, std::string_view> kEntities[] = {
-      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
-      {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    bool replaced = false;
-    for (const auto& [entity, text] : kEntities) {
-      if (std::string_view(s).substr(i).starts_with(entity)) {
-        out += text;
-        i += entity.size();
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
-      out += s[i++];
-    }
-  }
-  return out;
+  return unescape_cmark_html(s);
 }
 
 std::string render_commonmark(const std::string& markdown) {
