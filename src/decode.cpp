@@ -579,8 +579,25 @@ Choice choose_charset(std::string_view body, std::string_view content_type,
   return chosen(kUtf8, Origin::kDefault);
 }
 
+// A label from the feed, quoted for a one-line warning: control
+// characters, quotes and backslashes escaped, and cut after 40 bytes.
 std::string quoted(std::string_view text) {
-  return fmt::format("\"{}\"", text);
+  constexpr std::size_t kMaxShown = 40;
+  std::size_t shown = std::min(text.size(), kMaxShown);
+  while (shown < text.size() && shown > 0 &&
+         (byte_at(text, shown) & 0xC0) == 0x80) {
+    --shown;  // never cut a UTF-8 character in two
+  }
+  std::string out = "\"";
+  for (const char c : text.substr(0, shown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == '"' || c == '\\') {
+      out += fmt::format("\\x{:02X}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out + (shown < text.size() ? "\"…" : "\"");
 }
 
 // Bytes that contradict the label: a careful reader believes the bytes.

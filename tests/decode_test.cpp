@@ -681,3 +681,32 @@ TEST_CASE("Binary data is an error, not a feed", "[decode][errors]") {
   CHECK(result.error().source == "feeds/picture.xml");
   CHECK(result.error().message == "not a feed: binary data, not XML");
 }
+
+TEST_CASE("A charset label from the feed is quoted on one line in a warning",
+          "[decode][robustness]") {
+  // Found by the fuzzer: a line break inside the declared label made a
+  // two-line warning.
+  const Document doc =
+      decoded("<?xml version=\"1.0\" encoding=\"utf-<\n8>\"?><rss/>");
+  REQUIRE(doc.warnings.size() == 1);
+  CHECK(doc.warnings[0] ==
+        "unknown charset \"utf-<\\x0A8>\" in the XML declaration; decoded as "
+        "utf-8");
+}
+
+TEST_CASE("A long charset label is cut in a warning, never inside a character",
+          "[decode][robustness]") {
+  // Found by the fuzzer: bytes FF read as windows-1252 are two bytes each in
+  // UTF-8, and a cut after 40 bytes split one.
+  const Document doc = decoded("<?xml version=\"1.0\" encoding=\"b" +
+                               std::string(40, '\xFF') + "\"?><rss/>");
+  const auto warning = std::find_if(
+      doc.warnings.begin(), doc.warnings.end(), [](const std::string& w) {
+        return w.starts_with("unknown charset \"b\xC3\xBF");
+      });
+  REQUIRE(warning != doc.warnings.end());
+  CHECK(warning->find("\xC3\xBF\"\xE2\x80\xA6 in the XML declaration") !=
+        std::string::npos);
+  std::string copy = *warning;
+  CHECK_FALSE(feedmark::repair_utf8(copy));  // nothing to repair: valid UTF-8
+}
