@@ -11,6 +11,7 @@
 #include "cmark_escapes.h"
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -193,6 +194,21 @@ std::vector<std::string> markdown_files(const std::filesystem::path& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+double growth_when_quadrupled(const std::function<void(std::size_t)>& run,
+                              std::size_t n) {
+  const auto best_of_three = [&](std::size_t size) {
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int i = 0; i < 3; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      run(size);
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+    }
+    return std::chrono::duration<double>(best).count();
+  };
+  const double small = best_of_three(n);
+  return best_of_three(4 * n) / std::max(small, 1e-6);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,12 @@ int spawn_feedmark(const std::vector<std::string>& args,
 
 /// Every *.md file under `dir`, relative to it, sorted.
 std::vector<std::string> markdown_files(const std::filesystem::path& dir);
+
+/// How many times longer `run(4 * n)` takes than `run(n)`, the best of
+/// three timings each: about 4 for linear work, 16 for quadratic. Unlike a
+/// fixed time limit, it holds in a sanitizer build and on a busy machine.
+double growth_when_quadrupled(const std::function<void(std::size_t)>& run,
+                              std::size_t n);
 
 /// Lines of `text` (without their newlines).
 std::vector<std::string> lines_of(const std::string& text);
