@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace feedmark::test {
@@ -196,7 +197,7 @@ std::vector<std::string> markdown_files(const std::filesystem::path& dir) {
   return files;
 }
 
-double growth_when_quadrupled(const std::function<void(std::size_t)>& run,
+double growth_when_multiplied(const std::function<void(std::size_t)>& run,
                               std::size_t n) {
   const auto best_of_three = [&](std::size_t size) {
     auto best = std::chrono::steady_clock::duration::max();
@@ -207,8 +208,17 @@ double growth_when_quadrupled(const std::function<void(std::size_t)>& run,
     }
     return std::chrono::duration<double>(best).count();
   };
-  const double small = best_of_three(n);
-  return best_of_three(4 * n) / std::max(small, 1e-6);
+  // Another process taking the CPU during one timing inflates the ratio
+  // (10.3 was seen for linear work with a fuzzer busy on the other core);
+  // nothing makes quadratic work look linear, so the smallest ratio counts.
+  double smallest = std::numeric_limits<double>::max();
+  for (int attempt = 0; attempt < 3 && smallest >= kLinearGrowthLimit;
+       ++attempt) {
+    const double small = best_of_three(n);
+    smallest = std::min(
+        smallest, best_of_three(kGrowthFactor * n) / std::max(small, 1e-6));
+  }
+  return smallest;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

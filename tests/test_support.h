@@ -53,10 +53,18 @@ int spawn_feedmark(const std::vector<std::string>& args,
 /// Every *.md file under `dir`, relative to it, sorted.
 std::vector<std::string> markdown_files(const std::filesystem::path& dir);
 
-/// How many times longer `run(4 * n)` takes than `run(n)`, the best of
-/// three timings each: about 4 for linear work, 16 for quadratic. Unlike a
-/// fixed time limit, it holds in a sanitizer build and on a busy machine.
-double growth_when_quadrupled(const std::function<void(std::size_t)>& run,
+/// The input grows by this factor in growth_when_multiplied(): linear work
+/// takes about 8 times longer, quadratic work 64 times.
+inline constexpr std::size_t kGrowthFactor = 8;
+/// Growth below this is linear (with room for a busy machine and cache
+/// effects); quadratic work is far above it.
+inline constexpr double kLinearGrowthLimit = 24;
+
+/// How many times longer `run(kGrowthFactor * n)` takes than `run(n)`, the
+/// best of three timings each; the smallest ratio of up to three tries, the
+/// first under kLinearGrowthLimit ending them. Unlike a fixed time limit, it
+/// holds in a sanitizer build and on a busy machine.
+double growth_when_multiplied(const std::function<void(std::size_t)>& run,
                               std::size_t n);
 
 /// Lines of `text` (without their newlines).
