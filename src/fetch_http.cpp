@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <list>
 #include <memory>
 #include <unordered_map>
@@ -77,6 +78,19 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count,
   }
   t->body.append(data, bytes);
   return bytes;
+}
+
+// libcurl refuses a response whose Content-Length is over this before any
+// of its body is read. The header counts encoded bytes, and deflate can
+// make incompressible data slightly larger (5 bytes per 16 KiB block, and
+// gzip's 18-byte frame), so the limit leaves room for that: a body refused
+// here always decodes to more than --max-size, and append_body() catches
+// the rest.
+curl_off_t content_length_limit(std::uint64_t max_size) {
+  constexpr auto kMost =
+      static_cast<std::uint64_t>(std::numeric_limits<curl_off_t>::max() / 2);
+  return static_cast<curl_off_t>(std::min(max_size, kMost) +
+                                 std::min(max_size, kMost) / 1024 + 64);
 }
 
 std::string header_value(CURL* easy, const char* name) {
@@ -291,6 +305,8 @@ void Downloader::configure(Transfer& t) {
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, kLowSpeedBytes);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, kLowSpeedSeconds);
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                   content_length_limit(t.max_size));
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   t.headers =
@@ -486,6 +502,10 @@ std::string Downloader::transport_cause(const Transfer& t,
                  ? fmt::format("truncated body: {} of {} bytes", got, expected)
                  : std::string("truncated body");
     }
+    case CURLE_FILESIZE_EXCEEDED:  // libcurl has not filled in its size
+      return fmt::format("larger than --max-size ({} bytes): Content-Length {}",
+                         options_.max_size,
+                         header_value(t.easy, "Content-Length"));
     case CURLE_WRITE_ERROR:
       return t.too_large ? fmt::format("larger than --max-size ({} bytes)",
                                        options_.max_size)

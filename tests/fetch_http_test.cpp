@@ -167,14 +167,52 @@ TEST_CASE("A body over --max-size is aborted, counting decoded bytes",
     res.set_header("Content-Encoding", "gzip");
     res.set_content(gzip(std::string(100'000, ' ')), "application/rss+xml");
   });
+  // Announces 5000 bytes, then sends them slowly: 100 bytes every 100 ms.
+  server.routes().Get("/slow-big.xml", [](const auto&, httplib::Response& res) {
+    res.set_content_provider(
+        5000, "application/rss+xml",
+        [](std::size_t, std::size_t, httplib::DataSink& sink) {
+          std::this_thread::sleep_for(100ms);
+          const std::string part(100, ' ');
+          return sink.write(part.data(), part.size());
+        });
+  });
+  server.routes().Get("/unsized.xml", [&](const auto&, httplib::Response& res) {
+    res.set_chunked_content_provider(
+        "application/rss+xml",
+        [&](std::size_t offset, httplib::DataSink& sink) {
+          if (offset >= big.size()) {
+            sink.done();
+            return true;
+          }
+          return sink.write(big.data() + offset, 500);
+        });
+  });
   server.start();
   HttpOptions options = quick_options();
   options.max_size = 1000;
-  SECTION("plain") {
+  SECTION("a Content-Length over the limit is refused before the body") {
+    const auto start = std::chrono::steady_clock::now();
+    const auto result =
+        fetch_one({server.url("/slow-big.xml"), "ua", {}, {}}, options);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message ==
+          "larger than --max-size (1000 bytes): Content-Length 5000");
+    // Reading the body up to the limit would take a second.
+    CHECK(std::chrono::steady_clock::now() - start < 700ms);
+  }
+  SECTION("a body with no Content-Length is cut at the limit") {
+    const auto result =
+        fetch_one({server.url("/unsized.xml"), "ua", {}, {}}, options);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message == "larger than --max-size (1000 bytes)");
+  }
+  SECTION("a Content-Length just over the limit is left to the body count") {
+    options.max_size = 4990;  // 5000 is within the room left for deflate
     const auto result =
         fetch_one({server.url("/big.xml"), "ua", {}, {}}, options);
     REQUIRE_FALSE(result);
-    CHECK(result.error().message == "larger than --max-size (1000 bytes)");
+    CHECK(result.error().message == "larger than --max-size (4990 bytes)");
   }
   SECTION("a small gzip body that inflates past the limit") {
     const auto result =
