@@ -521,6 +521,13 @@ TEST_CASE("style attributes lose expression(), url(), -moz-binding, behavior",
       "<p style=\"color: red; list-style: url(javascript:x)\">f</p>");
   check_safe(html, "a b c d e f");
   CHECK_THAT(html, Contains("<p style=\"color: red;\">f</p>"));
+  SECTION("the words alone, with no call (found by fuzzing)") {
+    CHECK(feedmark::sanitize_style("color: red; width: expressionˆšbp") ==
+          "color: red;");
+    CHECK(feedmark::sanitize_style("font-family: JavaScript; color: red") ==
+          "color: red;");
+    CHECK(feedmark::sanitize_style("cursor: behavior, -moz-binding") == "");
+  }
 }
 
 TEST_CASE("CSS escapes and comments cannot spell a dangerous word",
