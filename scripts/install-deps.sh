@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libpugixml-dev libgumbo-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libcurl4-openssl-dev libssl-dev libexpected-dev
+  libcurl4-openssl-dev libssl-dev libexpected-dev libuchardet-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   python3 tzdata
   clang libclang-rt-14-dev

@@ -2,14 +2,17 @@
 
 #include <fmt/format.h>
 #include <iconv.h>
+#include <uchardet/uchardet.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "feedmark/text.h"
@@ -512,7 +515,15 @@ std::string charset_for_label(std::string_view label, std::string_view body) {
   return charset;
 }
 
-enum class Origin { kBom, kLayout, kForced, kHttp, kDeclaration, kDefault };
+enum class Origin {
+  kBom,
+  kLayout,
+  kForced,
+  kHttp,
+  kDeclaration,
+  kDetected,
+  kDefault
+};
 
 const char* origin_name(Origin origin) {
   switch (origin) {
@@ -526,6 +537,8 @@ const char* origin_name(Origin origin) {
       return "HTTP charset";
     case Origin::kDeclaration:
       return "XML declaration";
+    case Origin::kDetected:
+      return "charset detector";
     case Origin::kDefault:
       break;
   }
@@ -553,6 +566,42 @@ Choice chosen(std::string_view charset, Origin origin) {
 }
 
 constexpr std::string_view kWindows1252 = "WINDOWS-1252";
+
+struct DetectorDeleter {
+  void operator()(uchardet_t detector) const { uchardet_delete(detector); }
+};
+
+// The charset uchardet reads in text that is neither UTF-8 nor labelled
+// with a legacy charset: a Chinese blog's unlabelled GBK, a Russian feed's
+// KOI8-R. Only guesses in a script of their own are taken: on short Latin
+// text uchardet wavers between its many Latin charsets ("Café" reads as
+// iso-8859-2), which the windows-1252 default already decodes best. The
+// feed's encoding is named as uchardet names it ("shift_jis", "big5").
+Choice detected_charset(std::string_view body) {
+  static constexpr std::string_view kTrusted[] = {
+      "GB18030",      "BIG5",       "EUC-JP",       "SHIFT_JIS",
+      "EUC-KR",       "UHC",        "KOI8-R",       "WINDOWS-1251",
+      "ISO-8859-5",   "IBM866",     "MAC-CYRILLIC", "ISO-8859-7",
+      "WINDOWS-1253", "ISO-8859-8", "WINDOWS-1255", "ISO-8859-6",
+      "WINDOWS-1256", "TIS-620"};
+  constexpr std::size_t kSample = 64 * 1024;  // plenty to tell, and quick
+  std::unique_ptr<std::remove_pointer_t<uchardet_t>, DetectorDeleter> detector(
+      uchardet_new());
+  const std::string_view sample = body.substr(0, kSample);
+  if (!detector ||
+      uchardet_handle_data(detector.get(), sample.data(), sample.size()) != 0) {
+    return {};
+  }
+  uchardet_data_end(detector.get());
+  const std::string_view guess = uchardet_get_charset(detector.get());
+  if (std::find(std::begin(kTrusted), std::end(kTrusted), guess) ==
+      std::end(kTrusted)) {
+    return {};
+  }
+  // "UHC" is uchardet's name for the WHATWG's euc-kr (windows-949).
+  const std::string_view label = guess == "UHC" ? "euc-kr" : guess;
+  return labelled(canonical_charset(label), label, Origin::kDetected);
+}
 
 // BOM, then the layout of the first character, then the labels in order.
 Choice choose_charset(std::string_view body, std::string_view content_type,
@@ -605,9 +654,10 @@ std::string quoted(std::string_view text) {
 // (servers default to charset=iso-8859-1; CMSs keep a gb2312 declaration
 // after moving to UTF-8), since legacy text is next to never valid UTF-8.
 // Text labelled (or defaulting to) UTF-8 that is mostly invalid UTF-8 is in
-// the legacy charset its XML declaration names, else windows-1252 (the
-// usual charset of Western text served as UTF-8); a few invalid sequences
-// in real UTF-8 text only become U+FFFD. A feed list's encoding= is obeyed.
+// the legacy charset its XML declaration names, else the one uchardet
+// recognizes, else windows-1252 (the usual charset of Western text served
+// as UTF-8); a few invalid sequences in real UTF-8 text only become U+FFFD.
+// A feed list's encoding= is obeyed.
 Choice checked_against_bytes(Choice choice, std::string_view body,
                              std::vector<std::string>& warnings) {
   if (choice.origin == Origin::kBom || choice.origin == Origin::kLayout ||
@@ -638,16 +688,23 @@ Choice checked_against_bytes(Choice choice, std::string_view body,
   if (std::string charset = canonical_charset(declared);
       !charset.empty() && charset != kUtf8 && !is_wide(charset)) {
     fallback = labelled(std::move(charset), declared, Origin::kDeclaration);
+  } else if (Choice detected = detected_charset(body);
+             !detected.charset.empty()) {
+    fallback = std::move(detected);
   }
+  const std::string decoded_as =
+      fallback.origin == Origin::kDetected
+          ? fmt::format("{}, which they look like", fallback.name)
+          : fallback.name;
   warnings.push_back(
       choice.origin == Origin::kDefault
           ? fmt::format("the bytes are not UTF-8 and no charset is declared; "
                         "decoded as {}",
-                        fallback.name)
+                        decoded_as)
           : fmt::format("the {} says {}, but the bytes are not UTF-8; "
                         "decoded as {}",
                         origin_name(choice.origin), quoted(choice.name),
-                        fallback.name));
+                        decoded_as));
   return fallback;
 }
 

@@ -710,3 +710,95 @@ TEST_CASE("A long charset label is cut in a warning, never inside a character",
   std::string copy = *warning;
   CHECK_FALSE(feedmark::repair_utf8(copy));  // nothing to repair: valid UTF-8
 }
+
+namespace {
+
+// `utf8` in `charset`, by iconv, for tests that need legacy bytes.
+std::string encoded_as(const std::string& utf8, const char* charset) {
+  const iconv_t handle = iconv_open(charset, "UTF-8");
+  REQUIRE(handle != reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 4, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size();
+  char* cursor = out.data();
+  std::size_t out_left = out.size();
+  const std::size_t status = iconv(handle, &in, &in_left, &cursor, &out_left);
+  iconv_close(handle);
+  REQUIRE(status != static_cast<std::size_t>(-1));
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Unlabelled legacy bytes in a script of their own are detected",
+          "[decode][mislabelled][detect]") {
+  struct Case {
+    const char* charset;  ///< iconv's, to make the bytes
+    const char* text;
+    const char* encoding;  ///< what the document reports
+  };
+  const Case c = GENERATE(
+      Case{"GBK",
+           "国务院新闻办公室今天举行新闻发布会，介绍前三季度经济运行情况。",
+           "gb18030"},
+      Case{"BIG5", "行政院今天召開記者會，說明颱風災情與復原進度。", "big5"},
+      Case{
+          "SHIFT_JIS",
+          "東京都は今日、新しい交通計画を発表しました。来年から運用が始まる予定"
+          "です。",
+          "shift_jis"},
+      Case{
+          "EUC-JP",
+          "東京都は今日、新しい交通計画を発表しました。来年から運用が始まる予定"
+          "です。",
+          "euc-jp"},
+      Case{"EUC-KR",
+           "서울시는 오늘 새로운 교통 정책을 발표했습니다. 내년부터 시행될 "
+           "예정입니다.",
+           "euc-kr"},
+      Case{"KOI8-R",
+           "Правительство сегодня объявило о новых мерах поддержки экономики "
+           "страны.",
+           "koi8-r"},
+      Case{"WINDOWS-1251",
+           "Правительство сегодня объявило о новых мерах поддержки экономики "
+           "страны.",
+           "windows-1251"});
+  INFO(c.charset);
+  const std::string xml = "<rss><channel><item><title>" + std::string(c.text) +
+                          "</title></item></channel></rss>";
+  SECTION("no charset anywhere") {
+    const Document doc = decoded(encoded_as(xml, c.charset));
+    CHECK(doc.encoding == c.encoding);
+    CHECK(doc.utf8 == xml);
+    CHECK(
+        doc.warnings ==
+        std::vector<std::string>{
+            "the bytes are not UTF-8 and no charset is declared; decoded as " +
+            std::string(c.encoding) + ", which they look like"});
+  }
+  SECTION("a server that says utf-8 for everything") {
+    const Document doc =
+        decoded(encoded_as(xml, c.charset), "text/xml; charset=utf-8");
+    CHECK(doc.encoding == c.encoding);
+    CHECK(doc.utf8 == xml);
+  }
+}
+
+TEST_CASE("An unlabelled GBK feed archives in Chinese", "[decode][detect]") {
+  const Document doc = decoded(read_fixture("rss20_gbk_unlabelled.xml"));
+  CHECK(doc.encoding == "gb18030");
+  CHECK(contains(doc.utf8,
+                 "<title>地铁新线今天开通，沿线居民出行更加便利</title>"));
+  CHECK(contains(doc.utf8, "早晚高峰发车间隔四分钟"));
+}
+
+TEST_CASE("Latin text stays windows-1252, whatever the detector guesses",
+          "[decode][detect]") {
+  // uchardet reads this as iso-8859-2; windows-1252 reads it as written and
+  // is what Western feeds served without a charset are in.
+  const Document doc = decoded("<rss><title>Caf\xE9 prices rise</title></rss>");
+  CHECK(doc.encoding == "windows-1252");
+  CHECK(doc.utf8 == "<rss><title>Café prices rise</title></rss>");
+}
