@@ -576,14 +576,30 @@ struct DetectorDeleter {
 // KOI8-R. Only guesses in a script of their own are taken: on short Latin
 // text uchardet wavers between its many Latin charsets ("Café" reads as
 // iso-8859-2), which the windows-1252 default already decodes best. The
-// feed's encoding is named as uchardet names it ("shift_jis", "big5").
+// feed's encoding is named by the WHATWG label for uchardet's guess.
 Choice detected_charset(std::string_view body) {
-  static constexpr std::string_view kTrusted[] = {
-      "GB18030",      "BIG5",       "EUC-JP",       "SHIFT_JIS",
-      "EUC-KR",       "UHC",        "KOI8-R",       "WINDOWS-1251",
-      "ISO-8859-5",   "IBM866",     "MAC-CYRILLIC", "ISO-8859-7",
-      "WINDOWS-1253", "ISO-8859-8", "WINDOWS-1255", "ISO-8859-6",
-      "WINDOWS-1256", "TIS-620"};
+  struct Trusted {
+    std::string_view uchardet;  ///< the name uchardet gives
+    std::string_view label;     ///< the WHATWG label for it
+  };
+  static constexpr Trusted kTrusted[] = {{"GB18030", "gb18030"},
+                                         {"BIG5", "big5"},
+                                         {"EUC-JP", "euc-jp"},
+                                         {"SHIFT_JIS", "shift_jis"},
+                                         {"EUC-KR", "euc-kr"},
+                                         {"UHC", "euc-kr"},  // windows-949
+                                         {"KOI8-R", "koi8-r"},
+                                         {"WINDOWS-1251", "windows-1251"},
+                                         {"ISO-8859-5", "iso-8859-5"},
+                                         {"IBM866", "ibm866"},
+                                         {"MAC-CYRILLIC", "x-mac-cyrillic"},
+                                         {"ISO-8859-7", "iso-8859-7"},
+                                         {"WINDOWS-1253", "windows-1253"},
+                                         {"ISO-8859-8", "iso-8859-8"},
+                                         {"WINDOWS-1255", "windows-1255"},
+                                         {"ISO-8859-6", "iso-8859-6"},
+                                         {"WINDOWS-1256", "windows-1256"},
+                                         {"TIS-620", "tis-620"}};
   constexpr std::size_t kSample = 64 * 1024;  // plenty to tell, and quick
   std::unique_ptr<std::remove_pointer_t<uchardet_t>, DetectorDeleter> detector(
       uchardet_new());
@@ -594,13 +610,12 @@ Choice detected_charset(std::string_view body) {
   }
   uchardet_data_end(detector.get());
   const std::string_view guess = uchardet_get_charset(detector.get());
-  if (std::find(std::begin(kTrusted), std::end(kTrusted), guess) ==
-      std::end(kTrusted)) {
-    return {};
+  for (const Trusted& t : kTrusted) {
+    if (t.uchardet == guess) {
+      return labelled(canonical_charset(t.label), t.label, Origin::kDetected);
+    }
   }
-  // "UHC" is uchardet's name for the WHATWG's euc-kr (windows-949).
-  const std::string_view label = guess == "UHC" ? "euc-kr" : guess;
-  return labelled(canonical_charset(label), label, Origin::kDetected);
+  return {};
 }
 
 // BOM, then the layout of the first character, then the labels in order.
