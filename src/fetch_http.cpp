@@ -62,6 +62,8 @@ struct Transfer {
   Clock::time_point not_before;  ///< of the next attempt, after a backoff
   std::uint64_t max_size = 0;
   bool too_large = false;
+  std::uint64_t announced_size = 0;  ///< a Content-Length over the limit
+  bool keep_body = true;  ///< false for an error or a redirect's body
   std::string body;
   char error[CURL_ERROR_SIZE] = {};
 };
@@ -72,25 +74,15 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count,
                         void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
+  if (!t->keep_body) {
+    return bytes;  // an error page or a redirect's body: not needed
+  }
   if (t->body.size() + bytes > t->max_size) {
     t->too_large = true;
     return CURL_WRITEFUNC_ERROR;
   }
   t->body.append(data, bytes);
   return bytes;
-}
-
-// libcurl refuses a response whose Content-Length is over this before any
-// of its body is read. The header counts encoded bytes, and deflate can
-// make incompressible data slightly larger (5 bytes per 16 KiB block, and
-// gzip's 18-byte frame), so the limit leaves room for that: a body refused
-// here always decodes to more than --max-size, and append_body() catches
-// the rest.
-curl_off_t content_length_limit(std::uint64_t max_size) {
-  constexpr auto kMost =
-      static_cast<std::uint64_t>(std::numeric_limits<curl_off_t>::max() / 2);
-  return static_cast<curl_off_t>(std::min(max_size, kMost) +
-                                 std::min(max_size, kMost) / 1024 + 64);
 }
 
 std::string header_value(CURL* easy, const char* name) {
@@ -100,6 +92,40 @@ std::string header_value(CURL* easy, const char* name) {
     return {};
   }
   return std::string(trim(header->value));
+}
+
+// At the blank line that ends a response's headers: only a successful
+// response's body is kept (an error page or a redirect's body is read and
+// dropped, so however large it is, its status is what gets reported), and one
+// whose Content-Length already announces more than --max-size is refused
+// before any of it is read. The header counts encoded bytes, and deflate
+// can make incompressible data slightly larger (5 bytes per 16 KiB block,
+// gzip's 18-byte frame), so the limit leaves room for that: a body refused
+// here always decodes to more than --max-size; append_body() counts the
+// rest.
+std::size_t on_header(char* line, std::size_t size, std::size_t count,
+                      void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (std::string_view(line, bytes).find_first_not_of("\r\n") !=
+      std::string_view::npos) {
+    return bytes;  // a header line, or a status line
+  }
+  long status = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  t->keep_body = status >= 200 && status <= 299;
+  const std::string length = header_value(t->easy, "Content-Length");
+  std::uint64_t announced = 0;
+  if (!t->keep_body ||
+      std::from_chars(length.data(), length.data() + length.size(), announced)
+              .ec != std::errc() ||
+      announced <= t->max_size ||
+      announced - t->max_size <= t->max_size / 1024 + 64) {
+    return bytes;
+  }
+  t->too_large = true;
+  t->announced_size = announced;
+  return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
 }
 
 std::string status_text(long status) {
@@ -305,8 +331,8 @@ void Downloader::configure(Transfer& t) {
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, kLowSpeedBytes);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, kLowSpeedSeconds);
-  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-                   content_length_limit(t.max_size));
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   t.headers =
@@ -342,6 +368,8 @@ void Downloader::begin_attempt(Transfer& t) {
 void Downloader::begin_hop(Transfer& t) {
   t.body.clear();
   t.too_large = false;
+  t.announced_size = 0;
+  t.keep_body = true;
   t.error[0] = '\0';
   const auto left =
       std::chrono::duration_cast<milliseconds>(t.deadline - Clock::now());
@@ -502,11 +530,12 @@ std::string Downloader::transport_cause(const Transfer& t,
                  ? fmt::format("truncated body: {} of {} bytes", got, expected)
                  : std::string("truncated body");
     }
-    case CURLE_FILESIZE_EXCEEDED:  // libcurl has not filled in its size
-      return fmt::format("larger than --max-size ({} bytes): Content-Length {}",
-                         options_.max_size,
-                         header_value(t.easy, "Content-Length"));
     case CURLE_WRITE_ERROR:
+      if (t.announced_size > 0) {
+        return fmt::format(
+            "larger than --max-size ({} bytes): Content-Length {}",
+            options_.max_size, t.announced_size);
+      }
       return t.too_large ? fmt::format("larger than --max-size ({} bytes)",
                                        options_.max_size)
                          : detail;
