@@ -571,36 +571,59 @@ struct DetectorDeleter {
   void operator()(uchardet_t detector) const { uchardet_delete(detector); }
 };
 
+// How much of the text's letters are bytes above ASCII: nearly all in a
+// Russian or Greek feed (its markup aside), a few percent in Western text.
+double high_byte_share(std::string_view text) {
+  std::size_t high = 0;
+  std::size_t ascii_letters = 0;
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    high += b >= 0x80;
+    ascii_letters += (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+  }
+  return high == 0 ? 0.0
+                   : static_cast<double>(high) /
+                         static_cast<double>(high + ascii_letters);
+}
+
 // The charset uchardet reads in text that is neither UTF-8 nor labelled
 // with a legacy charset: a Chinese blog's unlabelled GBK, a Russian feed's
 // KOI8-R. Only guesses in a script of their own are taken: on short Latin
 // text uchardet wavers between its many Latin charsets ("Café" reads as
-// iso-8859-2), which the windows-1252 default already decodes best. The
+// iso-8859-2), which the windows-1252 default already decodes best. A
+// single-byte guess also needs the text to be mostly high bytes: English
+// with a few accents and curly quotes is now and then taken for Greek or
+// Thai ("as \xE7\xE8at from" reads as tis-620). Multi-byte guesses need
+// no such check, their byte pairs being a structure Latin text lacks. The
 // feed's encoding is named by the WHATWG label for uchardet's guess.
 Choice detected_charset(std::string_view body) {
   struct Trusted {
     std::string_view uchardet;  ///< the name uchardet gives
     std::string_view label;     ///< the WHATWG label for it
+    bool multibyte;
   };
-  static constexpr Trusted kTrusted[] = {{"GB18030", "gb18030"},
-                                         {"BIG5", "big5"},
-                                         {"EUC-JP", "euc-jp"},
-                                         {"SHIFT_JIS", "shift_jis"},
-                                         {"EUC-KR", "euc-kr"},
-                                         {"UHC", "euc-kr"},  // windows-949
-                                         {"KOI8-R", "koi8-r"},
-                                         {"WINDOWS-1251", "windows-1251"},
-                                         {"ISO-8859-5", "iso-8859-5"},
-                                         {"IBM866", "ibm866"},
-                                         {"MAC-CYRILLIC", "x-mac-cyrillic"},
-                                         {"ISO-8859-7", "iso-8859-7"},
-                                         {"WINDOWS-1253", "windows-1253"},
-                                         {"ISO-8859-8", "iso-8859-8"},
-                                         {"WINDOWS-1255", "windows-1255"},
-                                         {"ISO-8859-6", "iso-8859-6"},
-                                         {"WINDOWS-1256", "windows-1256"},
-                                         {"TIS-620", "tis-620"}};
+  static constexpr Trusted kTrusted[] = {
+      {"GB18030", "gb18030", true},
+      {"BIG5", "big5", true},
+      {"EUC-JP", "euc-jp", true},
+      {"SHIFT_JIS", "shift_jis", true},
+      {"EUC-KR", "euc-kr", true},
+      {"UHC", "euc-kr", true},  // windows-949
+      {"KOI8-R", "koi8-r", false},
+      {"WINDOWS-1251", "windows-1251", false},
+      {"ISO-8859-5", "iso-8859-5", false},
+      {"IBM866", "ibm866", false},
+      {"MAC-CYRILLIC", "x-mac-cyrillic", false},
+      {"ISO-8859-7", "iso-8859-7", false},
+      {"WINDOWS-1253", "windows-1253", false},
+      {"ISO-8859-8", "iso-8859-8", false},
+      {"WINDOWS-1255", "windows-1255", false},
+      {"ISO-8859-6", "iso-8859-6", false},
+      {"WINDOWS-1256", "windows-1256", false},
+      {"TIS-620", "tis-620", false},
+      {"ISO-8859-11", "iso-8859-11", false}};
   constexpr std::size_t kSample = 64 * 1024;  // plenty to tell, and quick
+  constexpr double kMinHighShare = 0.15;
   std::unique_ptr<std::remove_pointer_t<uchardet_t>, DetectorDeleter> detector(
       uchardet_new());
   const std::string_view sample = body.substr(0, kSample);
@@ -611,7 +634,8 @@ Choice detected_charset(std::string_view body) {
   uchardet_data_end(detector.get());
   const std::string_view guess = uchardet_get_charset(detector.get());
   for (const Trusted& t : kTrusted) {
-    if (t.uchardet == guess) {
+    if (t.uchardet == guess &&
+        (t.multibyte || high_byte_share(sample) >= kMinHighShare)) {
       return labelled(canonical_charset(t.label), t.label, Origin::kDetected);
     }
   }
@@ -877,8 +901,10 @@ std::string_view charset_family(std::string_view charset) {
 // read in its place (an unknown label, a utf-16 label on single-byte
 // text). A declaration that the HTTP charset overrides is no error.
 std::string declaration_conflict(const Choice& choice, std::string_view utf8) {
+  const bool unlabelled =
+      choice.origin == Origin::kDefault || choice.origin == Origin::kDetected;
   if (choice.origin != Origin::kBom && choice.origin != Origin::kLayout &&
-      choice.origin != Origin::kDefault) {
+      !unlabelled) {
     return {};
   }
   const std::string_view declared =
@@ -887,13 +913,16 @@ std::string declaration_conflict(const Choice& choice, std::string_view utf8) {
     return {};
   }
   const std::string charset = canonical_charset(declared);
-  if (charset.empty() && choice.origin != Origin::kDefault) {
+  if (charset.empty() && !unlabelled) {
     return {};  // a label we do not know cannot contradict the bytes
   }
   if (charset.empty()) {
     return fmt::format(
         "unknown charset {} in the XML declaration; decoded as {}",
         quoted(declared), choice.name);
+  }
+  if (choice.origin == Origin::kDetected) {
+    return {};  // a known label was weighed against the bytes already
   }
   if (charset_family(charset) == charset_family(choice.charset)) {
     return {};

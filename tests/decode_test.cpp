@@ -783,6 +783,12 @@ TEST_CASE("Unlabelled legacy bytes in a script of their own are detected",
       Case{"WINDOWS-1256",
            "أعلنت الحكومة اليوم عن إجراءات جديدة لدعم اقتصاد البلاد.",
            "windows-1256"},
+      Case{"WINDOWS-874",  // with no-break spaces: uchardet's iso-8859-11
+           "สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ\u00A0"
+           "หรือ\u00A0"
+           "SIPA\u00A0"
+           "ร่วมกับภาคเอกชนจัดงานสัมมนาเพื่อพัฒนาบุคลากรด้านซอฟต์แวร์ของประเทศไทย",
+           "iso-8859-11"},
       Case{"TIS-620",
            "สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติร่วมกับภาคเอกชนจัดงานสัมมนา",
            "tis-620"});
@@ -822,4 +828,30 @@ TEST_CASE("Latin text stays windows-1252, whatever the detector guesses",
   const Document doc = decoded("<rss><title>Caf\xE9 prices rise</title></rss>");
   CHECK(doc.encoding == "windows-1252");
   CHECK(doc.utf8 == "<rss><title>Café prices rise</title></rss>");
+}
+
+TEST_CASE("English with a few accents is not taken for a single-byte script",
+          "[decode][detect]") {
+  // uchardet reads these bytes as tis-620, which would make "çè" Thai.
+  const Document doc = decoded(
+      "<rss><channel><item><title>It was a long day as \xE7\xE8"
+      "at from the market, and we walked home.</title></item></channel></rss>");
+  CHECK(doc.encoding == "windows-1252");
+  CHECK(contains(doc.utf8, "as çèat from"));
+}
+
+TEST_CASE("An unknown declared charset is reported beside the one detected",
+          "[decode][detect]") {
+  const Document doc = decoded(encoded_as(
+      "<?xml version=\"1.0\" encoding=\"x-foo\"?><rss><channel><item><title>"
+      "Правительство сегодня объявило о новых мерах поддержки экономики "
+      "страны.</title></item></channel></rss>",
+      "KOI8-R"));
+  CHECK(doc.encoding == "koi8-r");
+  CHECK(doc.warnings ==
+        std::vector<std::string>{
+            "the bytes are not UTF-8 and no charset is declared; decoded as "
+            "koi8-r, which they look like",
+            "unknown charset \"x-foo\" in the XML declaration; decoded as "
+            "koi8-r"});
 }

@@ -209,8 +209,9 @@ double growth_when_multiplied(const std::function<void(std::size_t)>& run,
     return std::chrono::duration<double>(best).count();
   };
   // Another process taking the CPU during one timing inflates the ratio
-  // (10.3 was seen for linear work with a fuzzer busy on the other core);
-  // nothing makes quadratic work look linear, so the smallest ratio counts.
+  // (10.3 was seen for linear work with a fuzzer busy on the other core),
+  // so the smallest ratio counts. A slow small run could deflate one, but
+  // not from quadratic's 64 to under kLinearGrowthLimit.
   double smallest = std::numeric_limits<double>::max();
   for (int attempt = 0; attempt < 3 && smallest >= kLinearGrowthLimit;
        ++attempt) {
