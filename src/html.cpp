@@ -62,9 +62,8 @@ std::string_view without_cdata_markers(std::string_view html,
 // up to the start tag that would nest deeper than kMaxParseDepth.
 constexpr std::size_t kMaxParseDepth = 1024;
 
-// Elements that never stay open: void ones, and those the parser closes
-// itself when a sibling starts (<p>, <li>, <td>...).
-bool never_stays_open(GumboTag tag) {
+// HTML's void elements: they have no content and no end tag.
+bool is_void(GumboTag tag) {
   switch (tag) {
     case GUMBO_TAG_AREA:
     case GUMBO_TAG_BASE:
@@ -84,6 +83,19 @@ bool never_stays_open(GumboTag tag) {
     case GUMBO_TAG_SOURCE:
     case GUMBO_TAG_TRACK:
     case GUMBO_TAG_WBR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Elements that never stay open: void ones, and those the parser closes
+// itself when a sibling starts (<p>, <li>, <td>...).
+bool never_stays_open(GumboTag tag) {
+  if (is_void(tag)) {
+    return true;
+  }
+  switch (tag) {
     case GUMBO_TAG_P:
     case GUMBO_TAG_LI:
     case GUMBO_TAG_DT:
@@ -150,25 +162,44 @@ class OpenElements {
   /// False once the depth would pass kMaxParseDepth.
   bool open(GumboTag tag) {
     open_.push_back(tag);
+    if (foreign_from_ == 0 && (tag == GUMBO_TAG_SVG || tag == GUMBO_TAG_MATH)) {
+      foreign_from_ = open_.size();
+    }
     return open_.size() <= kMaxParseDepth;
   }
   void close(GumboTag tag) {
     for (std::size_t i = open_.size(); i-- > 0;) {
       if (open_[i] == tag) {
         open_.resize(i);
+        if (i < foreign_from_) {
+          foreign_from_ = 0;
+        }
         return;
       }
     }
   }
+  /// Inside <svg> or <math>, where "<g/>" is closed; an HTML parser ignores
+  /// the slash on "<b/>", which nests like "<b>".
+  bool in_foreign() const { return foreign_from_ != 0; }
 
  private:
   std::vector<GumboTag> open_;
+  std::size_t foreign_from_ = 0;  ///< depth of the outermost svg or math
 };
 
 /// `html` up to the start tag that would nest it deeper than
 /// kMaxParseDepth; all of it for any real article.
 std::string_view within_parse_depth(std::string_view html) {
   OpenElements open;
+  // The first '>' at or after a position, reused while it lies ahead, so
+  // "<b<b<b..." with no '>' costs one search, not one per '<'.
+  std::size_t gt = 0;
+  const auto next_gt = [&](std::size_t from) {
+    if (gt != std::string_view::npos && gt < from) {
+      gt = html.find('>', from);
+    }
+    return gt;
+  };
   std::size_t at = html.find('<');
   while (at != std::string_view::npos && at + 1 < html.size()) {
     std::size_t next = at + 1;
@@ -190,15 +221,18 @@ std::string_view within_parse_depth(std::string_view html) {
             html.substr(name_start, name_end - name_start);
         const GumboTag tag =
             gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
-        const std::size_t close = html.find('>', name_end);
-        const bool self_closing = close != std::string_view::npos &&
-                                  close > name_end && html[close - 1] == '/';
+        const auto self_closing = [&] {
+          const std::size_t close = next_gt(name_end);
+          return close != std::string_view::npos && close > name_end &&
+                 html[close - 1] == '/';
+        };
         if (end_tag) {
           open.close(tag);
         } else if (has_raw_text(tag)) {
           next = after_end_tag(html, name_end, name);
           next = next == std::string_view::npos ? html.size() : next;
-        } else if (!never_stays_open(tag) && !self_closing && !open.open(tag)) {
+        } else if (!never_stays_open(tag) &&
+                   !(open.in_foreign() && self_closing()) && !open.open(tag)) {
           return html.substr(0, at);
         }
         next = std::max(next, name_end);
@@ -1057,22 +1091,6 @@ void Writer::write_element(const GumboNode* node) {
   --depth_;
 }
 
-bool is_void(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_AREA:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_COL:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_IMG:
-    case GUMBO_TAG_SOURCE:
-    case GUMBO_TAG_TRACK:
-    case GUMBO_TAG_WBR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 void Writer::write_kept_element(const GumboNode* node) {
   const GumboTag tag = node->v.element.tag;
   const bool foreign = is_foreign(node);
@@ -1312,12 +1330,6 @@ std::string Writer::resolve(std::string_view url, AttrKind kind) const {
     return {};
   }
   std::string absolute = resolver_.resolve(url, kind == AttrKind::kLink);
-  // libcurl gives "http://host" the path "/": the same URL, so the one the
-  // author wrote stays.
-  if (absolute.size() == url.size() + 1 && absolute.back() == '/' &&
-      absolute.starts_with(url)) {
-    absolute.pop_back();
-  }
   if (absolute.empty() || kind != AttrKind::kImage) {
     return absolute;
   }

@@ -780,6 +780,23 @@ TEST_CASE("Nesting too deep for the parser is cut before it parses",
         12'500);
     CHECK(growth < feedmark::test::kLinearGrowthLimit);  // gumbo alone: 64
   }
+  SECTION("a slash does not close an HTML element") {
+    // The parser ignores "/" in "<b/>": these nest like "<b>".
+    const double growth = feedmark::test::growth_when_multiplied(
+        [&](std::size_t n) {
+          sanitized(nested("<b/>", "", static_cast<int>(n)));
+        },
+        12'500);
+    CHECK(growth < feedmark::test::kLinearGrowthLimit);  // gumbo alone: 64
+  }
+  SECTION("start tags with no '>' after them are scanned once") {
+    const double growth = feedmark::test::growth_when_multiplied(
+        [&](std::size_t n) {
+          sanitized(nested("<b", "", static_cast<int>(n)));
+        },
+        25'000);
+    CHECK(growth < feedmark::test::kLinearGrowthLimit);  // a scan each: 64
+  }
   SECTION("end tags that close nothing do not hide the depth") {
     const std::string html = sanitized(nested("<span>", "</i></p>", 5000));
     CHECK(html.find("tail") == std::string::npos);
