@@ -711,7 +711,9 @@ Choice checked_against_bytes(Choice choice, std::string_view body,
     warnings.push_back(
         fmt::format("the {} says {}, but the bytes are UTF-8; decoded as utf-8",
                     origin_name(choice.origin), quoted(choice.name)));
-    return chosen(kUtf8, choice.origin);
+    Choice utf8 = chosen(kUtf8, choice.origin);
+    utf8.valid_utf8 = true;  // the census found no invalid sequence
+    return utf8;
   }
   if (first_invalid_utf8(body) == std::string_view::npos) {
     choice.valid_utf8 = true;  // decoding need not check again
@@ -872,6 +874,29 @@ bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), is_ascii_space);
 }
 
+// repair_utf8() for text whose first invalid sequence is known to be at
+// `first`.
+std::size_t repair_utf8_from(std::string& text, std::size_t first) {
+  const std::string_view in = text;
+  std::size_t replaced = 0;
+  std::string out;
+  out.reserve(text.size() + 16);
+  out.append(in.substr(0, first));
+  std::size_t pos = first;
+  while (pos < in.size()) {
+    const Sequence sequence = next_sequence(in, pos);
+    out.append(sequence.valid ? in.substr(pos, sequence.length)
+                              : kReplacementCharacter);
+    replaced += sequence.valid ? 0 : 1;
+    pos += sequence.length;
+    const std::size_t run = ascii_run_end(in, pos);
+    out.append(in.substr(pos, run - pos));
+    pos = run;
+  }
+  text = std::move(out);
+  return replaced;
+}
+
 // Decodes `body` (BOM already removed) with the chosen charset; one this
 // system's iconv lacks falls back to UTF-8 repair, and says so.
 std::string decoded_body(std::string&& body, Choice& choice, Damage& damage) {
@@ -885,9 +910,8 @@ std::string decoded_body(std::string&& body, Choice& choice, Damage& damage) {
   if (const std::size_t first =
           choice.valid_utf8 ? std::string_view::npos : first_invalid_utf8(body);
       first != std::string_view::npos) {
-    damage.count = utf8_census(body).invalid;
     damage.first = first;
-    repair_utf8(body);
+    damage.count = repair_utf8_from(body, first);
   }
   return std::move(body);
 }
@@ -950,27 +974,9 @@ std::string canonical_charset(std::string_view label) {
   return {};
 }
 
-bool repair_utf8(std::string& text) {
+std::size_t repair_utf8(std::string& text) {
   const std::size_t first = first_invalid_utf8(text);
-  if (first == std::string_view::npos) {
-    return false;
-  }
-  const std::string_view in = text;
-  std::string out;
-  out.reserve(text.size() + 16);
-  out.append(in.substr(0, first));
-  std::size_t pos = first;
-  while (pos < in.size()) {
-    const Sequence sequence = next_sequence(in, pos);
-    out.append(sequence.valid ? in.substr(pos, sequence.length)
-                              : kReplacementCharacter);
-    pos += sequence.length;
-    const std::size_t run = ascii_run_end(in, pos);
-    out.append(in.substr(pos, run - pos));
-    pos = run;
-  }
-  text = std::move(out);
-  return true;
+  return first == std::string_view::npos ? 0 : repair_utf8_from(text, first);
 }
 
 std::string_view windows1252_character(unsigned char byte) {

@@ -40,7 +40,7 @@ std::string canonical_charset(std::string_view label);
 std::string_view windows1252_character(unsigned char byte);
 
 /// Replaces every invalid UTF-8 sequence in `text` with U+FFFD, in place.
-/// Returns false if nothing had to change.
-bool repair_utf8(std::string& text);
+/// Returns how many were replaced: 0 (false) if nothing had to change.
+std::size_t repair_utf8(std::string& text);
 
 }  // namespace feedmark
