@@ -1015,11 +1015,6 @@ struct Cleanup {
   std::size_t first_line = 0;
 };
 
-std::size_t line_at(std::string_view text, std::size_t offset) {
-  return 1 + static_cast<std::size_t>(
-                 std::count(text.begin(), text.begin() + offset, '\n'));
-}
-
 // XML 1.0 forbids C0 controls but tab, LF and CR; one stray NUL in a title
 // would make the whole feed unreadable, so each becomes U+FFFD instead. C1
 // controls in decoded text are windows-1252 bytes someone decoded as
@@ -1041,7 +1036,7 @@ Cleanup clean_characters(std::string& text) {
   for (; i < in.size(); ++i) {
     if (is_forbidden_control(byte_at(in, i))) {
       if (cleanup.controls++ == 0) {
-        cleanup.first_line = line_at(in, i);
+        cleanup.first_line = line_number_at(in, i);
       }
       out += kReplacementCharacter;
     } else if (is_c1_at(in, i)) {

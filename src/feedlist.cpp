@@ -72,8 +72,8 @@ std::string location(const std::string& origin, std::string_view text,
   if (offset < 0) {
     return origin;
   }
-  const auto end = text.begin() + std::min<std::size_t>(offset, text.size());
-  return fmt::format("{}:{}", origin, 1 + std::count(text.begin(), end, '\n'));
+  return fmt::format("{}:{}", origin,
+                     line_number_at(text, static_cast<std::size_t>(offset)));
 }
 
 // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".

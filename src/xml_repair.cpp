@@ -157,11 +157,6 @@ std::size_t utf8_length_for_lead(unsigned char lead) {
                                         : 0;
 }
 
-std::size_t line_at(std::string_view text, std::size_t offset) {
-  return 1 + static_cast<std::size_t>(
-                 std::count(text.begin(), text.begin() + offset, '\n'));
-}
-
 enum class Problem {
   kJunkBefore,
   kBareAmpersand,
@@ -1162,8 +1157,9 @@ class Repairer {
         continue;
       }
       const auto problem = static_cast<Problem>(i);
-      std::string line = fmt::format("line {}: {}", line_at(in_, tally.offset),
-                                     problem_text(problem, tally));
+      std::string line =
+          fmt::format("line {}: {}", line_number_at(in_, tally.offset),
+                      problem_text(problem, tally));
       if (tally.count > 1 && !is_summary(problem)) {
         line += fmt::format(" ({} in all)", tally.count);
       }
