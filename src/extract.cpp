@@ -35,8 +35,7 @@ std::string item_key(const Item& item) {
   // ("http://Example.org" vs "http://example.org/"): key on the canonical
   // form, so ids stay put.
   if (!item.link.empty()) {
-    std::string canonical = canonical_url(item.link);
-    return canonical.empty() ? item.link : canonical;
+    return url_key(item.link);
   }
   if (item.published) {
     return item.title + " " + format_iso8601(*item.published);

@@ -152,8 +152,7 @@ std::string feed_key_for(const Source& source, const Feed& feed,
   // key uses their canonical form, as it always has.
   for (const std::string* key : {&feed.self_link, &feed.link}) {
     if (!key->empty()) {
-      std::string canonical = canonical_url(*key);
-      return canonical.empty() ? *key : canonical;
+      return url_key(*key);
     }
   }
   if (source.kind == Source::Kind::kStdin) {

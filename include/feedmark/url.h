@@ -23,6 +23,13 @@ inline std::string normalize_url(std::string_view url) {
 /// (RFC 3986 6.2.2.1, 6.2.3). "" if it is not an absolute http(s) URL.
 std::string canonical_url(std::string_view url);
 
+/// What an id is derived from for a link: its canonical form, else (not an
+/// absolute http(s) URL) the link as written.
+inline std::string url_key(std::string_view url) {
+  std::string canonical = canonical_url(url);
+  return canonical.empty() ? std::string(url) : canonical;
+}
+
 /// Resolves many references against one base, parsing the base once.
 class UrlResolver {
  public:
