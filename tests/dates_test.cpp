@@ -535,7 +535,10 @@ TEST_CASE("parse_date takes zone-less CJK and numeric dates in the given zone",
   }
 }
 
-TEST_CASE("parse_date reads a zone only from safe zone names", "[dates]") {
+// The guards inside known_time_zone() have their own test; these never reach
+// it, the parser stopping at the ".", "/" or ":" first.
+TEST_CASE("parse_date takes no path or punctuation for a zone name",
+          "[dates]") {
   CHECK_FALSE(parse_date("2022-03-30 17:45:57 Etc/../../etc/passwd"));
   CHECK_FALSE(parse_date("2022-03-30 17:45:57 Europe/"));
   CHECK_FALSE(parse_date("2022-03-30 17:45:57 /etc/localtime"));
