@@ -518,12 +518,7 @@ void collect_media(const Context& cx, xml_node entry,
                    item);
   });
   add_thumbnails(cx, entry, media_caption(cx, {entry}), fallback, item);
-  for (const Enclosure& e : item.enclosures) {
-    if (e.type.starts_with("image/") ||
-        (e.type.empty() && looks_like_image_url(e.url))) {
-      item.media.push_back({MediaImage::Kind::kEnclosure, e.url, {}, 0});
-    }
-  }
+  add_image_enclosures(item);
   if (std::string url = itunes_image(cx, entry, fallback); !url.empty()) {
     item.media.push_back({MediaImage::Kind::kItunes, std::move(url), {}, 0});
   }
@@ -1032,6 +1027,15 @@ std::string unreadable_rest(const pugi::xml_parse_result& parsed,
 }
 
 }  // namespace
+
+void add_image_enclosures(Item& item) {
+  for (const Enclosure& e : item.enclosures) {
+    if (e.type.starts_with("image/") ||
+        (e.type.empty() && looks_like_image_url(e.url))) {
+      item.media.push_back({MediaImage::Kind::kEnclosure, e.url, {}, 0});
+    }
+  }
+}
 
 const char* format_name(Format format) {
   switch (format) {

@@ -130,6 +130,7 @@ Item parse_json_item(const json& item, const json& root, const Feed& feed,
   add_image(string_at(item, "image"), base, out);
   add_image(string_at(item, "banner_image"), base, out);
   add_attachments(item, base, out);
+  add_image_enclosures(out);
   return out;
 }
 

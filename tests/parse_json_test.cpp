@@ -72,6 +72,22 @@ TEST_CASE("A JSON Feed's HTML is sanitized and resolved like any other",
         std::string::npos);
 }
 
+TEST_CASE("An image attachment can be the lead image", "[parse][json]") {
+  auto feed =
+      parse_json_text(R"j({"version": "https://jsonfeed.org/version/1.1",
+      "items": [{"id": "1", "url": "https://example.org/a",
+        "content_html": "<p>Text only</p>",
+        "attachments": [
+          {"url": "https://example.org/a.mp3", "mime_type": "audio/mpeg"},
+          {"url": "https://example.org/photo.jpg", "mime_type": "image/jpeg"}]}]})j");
+  REQUIRE(feed);
+  const Item& item = feed->items[0];
+  REQUIRE(item.media.size() == 1);
+  CHECK(item.media[0].kind == MediaImage::Kind::kEnclosure);
+  CHECK(item.media[0].url == "https://example.org/photo.jpg");
+  CHECK(extract_article(item, {}).image == "https://example.org/photo.jpg");
+}
+
 TEST_CASE("JSON that is not a JSON Feed is not a feed", "[parse][json]") {
   SECTION("an API response") {
     const auto feed = parse_json_text(R"({"status": "ok", "data": []})");

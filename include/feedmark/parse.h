@@ -71,6 +71,10 @@ struct ParseOptions {
 Result<Feed> parse_feed(Document&& document, const std::string& source,
                         const ParseOptions& options = {});
 
+/// Adds the item's image enclosures (an image/* type, or none and a URL
+/// that looks like an image) to its media, for every feed format.
+void add_image_enclosures(Item& item);
+
 /// True if the text's first non-space character opens a JSON value.
 bool looks_like_json(std::string_view text);
 
