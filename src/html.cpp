@@ -923,27 +923,6 @@ std::string caption_of(const LeadImageNode& lead) {
 
 // ---------------------------------------------------------------- text
 
-std::size_t utf8_length(unsigned char lead) {
-  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
-
-char32_t decode_at(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) & 0x3F : 0;
-  };
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  switch (utf8_length(c)) {
-    case 1:
-      return c;
-    case 2:
-      return ((c & 0x1F) << 6) | b(1);
-    case 3:
-      return ((c & 0x0F) << 12) | (b(1) << 6) | b(2);
-    default:
-      return ((c & 0x07) << 18) | (b(1) << 12) | (b(2) << 6) | b(3);
-  }
-}
-
 // East Asian Wide and Fullwidth ranges (UAX #11), where a line break between
 // two characters is no word space: "中国\n外交部" is one word.
 bool is_wide(char32_t c) {
@@ -1391,7 +1370,7 @@ void Writer::write_text(std::string_view text) {
       i = end;
       continue;
     }
-    const char32_t c = decode_at(text, i);
+    const char32_t c = decode_utf8_at(text, i);
     if (pending_space_ && last_char_ != 0 && last_char_ != ' ' &&
         !(is_wide(last_char_) && is_wide(c))) {
       out_ += ' ';

@@ -109,30 +109,11 @@ std::string utf8_of(std::uint32_t c) {
 
 // The one code point a UTF-8 string holds, if it holds exactly one.
 std::optional<std::uint32_t> single_code_point(std::string_view utf8) {
-  if (utf8.empty()) {
+  if (utf8.empty() ||
+      utf8_length(static_cast<unsigned char>(utf8[0])) != utf8.size()) {
     return std::nullopt;
   }
-  const auto b = [&](std::size_t i) {
-    return static_cast<std::uint32_t>(static_cast<unsigned char>(utf8[i]));
-  };
-  const std::size_t length = b(0) < 0x80   ? 1
-                             : b(0) < 0xE0 ? 2
-                             : b(0) < 0xF0 ? 3
-                                           : 4;
-  if (utf8.size() != length) {
-    return std::nullopt;
-  }
-  switch (length) {
-    case 1:
-      return b(0);
-    case 2:
-      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3:
-      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    default:
-      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
-             ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-  }
+  return decode_utf8_at(utf8, 0);
 }
 
 // The byte a character stands for when text was decoded as windows-1252 (or

@@ -21,6 +21,29 @@ inline bool is_forbidden_control(unsigned char c) {
 /// U+FFFD REPLACEMENT CHARACTER in UTF-8.
 inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
+/// The length of the UTF-8 sequence `lead` starts, for valid UTF-8.
+inline std::size_t utf8_length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+/// The code point of valid UTF-8 `s` that starts at byte `i`.
+inline char32_t decode_utf8_at(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) & 0x3F : 0;
+  };
+  const auto c = static_cast<unsigned char>(s[i]);
+  switch (utf8_length(c)) {
+    case 1:
+      return c;
+    case 2:
+      return ((c & 0x1F) << 6) | b(1);
+    case 3:
+      return ((c & 0x0F) << 12) | (b(1) << 6) | b(2);
+    default:
+      return ((c & 0x07) << 18) | (b(1) << 12) | (b(2) << 6) | b(3);
+  }
+}
+
 /// The 1-based number of the line that byte `offset` of `text` is on.
 inline std::size_t line_number_at(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
