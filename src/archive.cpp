@@ -98,7 +98,8 @@ json entry_to_json(const ArticleEntry& e) {
   return {{"title", e.title_md},
           {"published", e.published ? json(*e.published) : json(nullptr)},
           {"captured_ms", e.captured_ms},
-          {"digest", e.digest}};
+          {"digest", e.digest},
+          {"size", e.size}};
 }
 
 ArticleEntry entry_from_json(const json& j) {
@@ -109,6 +110,7 @@ ArticleEntry entry_from_json(const json& j) {
   }
   e.captured_ms = j.at("captured_ms").get<std::int64_t>();
   e.digest = j.at("digest").get<std::string>();
+  e.size = j.value("size", std::int64_t{-1});  // absent before 2026-12-03
   return e;
 }
 
@@ -124,12 +126,12 @@ std::string feed_header_from_index(const fs::path& dir) {
   return {};
 }
 
-Result<void> write_if_changed(const fs::path& path,
-                              const std::string& content) {
+Result<void> write_if_changed(const fs::path& path, const std::string& content,
+                              Durability durability = Durability::kCached) {
   if (read_file(path) == content) {
     return {};
   }
-  return write_file_atomically(path, content);
+  return write_file_atomically(path, content, durability);
 }
 
 }  // namespace
@@ -163,6 +165,7 @@ std::optional<ArticleEntry> read_article_entry(const fs::path& file) {
   entry.published = published_of(line_at(*text, 4));
   entry.captured_ms = *captured;
   entry.digest = short_hash(article_content(*text));
+  entry.size = static_cast<std::int64_t>(text->size());
   return entry;
 }
 
@@ -203,6 +206,9 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
     for (const auto& [id, entry] : j.at("articles").items()) {
       state.articles.emplace(id, entry_from_json(entry));
     }
+    if (j.contains("current")) {
+      state.current = j["current"].get<std::vector<std::string>>();
+    }
     return state;
   } catch (const json::exception&) {
     return std::nullopt;  // a damaged cache is rebuilt from the files
@@ -230,8 +236,27 @@ Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
                   {"last_modified", state.last_modified},
                   {"next_fetch",
                    state.next_fetch ? json(*state.next_fetch) : json(nullptr)},
+                  {"current", state.current},
                   {"articles", std::move(articles)}};
-  return write_if_changed(dir / kStateFile, j.dump(1) + "\n");
+  return write_if_changed(dir / kStateFile, j.dump(1) + "\n",
+                          Durability::kSynced);
+}
+
+bool current_articles_intact(const fs::path& dir, const FeedState& state) {
+  if (state.current.empty()) {
+    return false;
+  }
+  std::error_code ec;
+  for (const std::string& id : state.current) {
+    const auto known = state.articles.find(id);
+    if (known == state.articles.end() || known->second.size < 0 ||
+        fs::file_size(dir / (id + ".md"), ec) !=
+            static_cast<std::uintmax_t>(known->second.size) ||
+        ec) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string feed_index_header(const std::string& title,

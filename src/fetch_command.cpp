@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include "feedmark/archive.h"
 #include "feedmark/cli.h"
@@ -35,20 +38,6 @@ using json = nlohmann::ordered_json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-json article_json(const ArticleRecord& record) {
-  const Article& a = record.article;
-  return {{"path", record.path.string()},
-          {"feed_id", record.feed_id},
-          {"id", a.id},
-          {"status", record.updated ? "updated" : "new"},
-          {"title", a.title},
-          {"link", a.link},
-          {"published",
-           a.published ? json(format_iso8601(*a.published)) : json(nullptr)},
-          {"image", a.image.empty() ? json(nullptr) : json(a.image)},
-          {"caption", a.caption.empty() ? json(nullptr) : json(a.caption)}};
-}
-
 std::string seconds_text(milliseconds elapsed) {
   return fmt::format("{:.2f} s", static_cast<double>(elapsed.count()) / 1000);
 }
@@ -56,8 +45,9 @@ std::string seconds_text(milliseconds elapsed) {
 /// One `feedmark fetch` run, from the plan to the exit status.
 class FetchRun {
  public:
-  FetchRun(const FetchPlan& plan, Streams& streams, ProgressBar& bar)
-      : plan_(plan), streams_(streams), bar_(bar) {}
+  FetchRun(const FetchPlan& plan, Streams& streams, ProgressBar& bar,
+           DeliveryJournal* journal)
+      : plan_(plan), streams_(streams), bar_(bar), journal_(journal) {}
   bool run();
 
  private:
@@ -69,19 +59,25 @@ class FetchRun {
   void on_failure(const Error& error);
   void on_success(const std::string& source, const std::string& status,
                   const FeedOutcome& outcome, milliseconds elapsed);
+  void print_undelivered();
   void print_written(const FeedOutcome& outcome);
+  void print_record(const std::string& path, const std::string& json_line);
+  ArchiveOptions options_for(const FeedJob& job) const;
   void report_verbose(const std::string& line);
   UnixTime now() const { return plan_.http.now; }
 
   const FetchPlan& plan_;
   Streams& streams_;
   ProgressBar& bar_;
+  DeliveryJournal* journal_;                 ///< none with --dry-run
+  std::unordered_set<std::string> printed_;  ///< paths printed by this run
   std::vector<HttpRequest> requests_;
   std::vector<const FeedJob*> request_jobs_;  ///< parallel to requests_
   bool failed_ = false;
 };
 
 bool FetchRun::run() {
+  print_undelivered();
   for (const FeedJob& job : plan_.jobs) {
     if (job.source.kind == Source::Kind::kUrl) {
       plan_request(job);
@@ -103,9 +99,9 @@ void FetchRun::plan_request(const FeedJob& job) {
     return;
   }
   HttpRequest request{job.source.location, job.user_agent, {}, {}};
-  // Validators only for a feed whose articles we have: a 304 must never
-  // leave an archive empty.
-  if (state && !state->articles.empty()) {
+  // Validators only for a feed whose articles are all there: a 304 must
+  // never leave an article deleted or damaged.
+  if (state && current_articles_intact(dir, *state)) {
     request.etag = state->etag;
     request.last_modified = state->last_modified;
   }
@@ -146,7 +142,8 @@ void FetchRun::archive_downloads() {
 
 void FetchRun::archive_local(const FeedJob& job) {
   const auto start = Clock::now();
-  Result<FeedOutcome> outcome = archive_local_source(job.source, job.options);
+  Result<FeedOutcome> outcome =
+      archive_local_source(job.source, options_for(job));
   if (!outcome) {
     return on_failure(outcome.error());
   }
@@ -189,8 +186,8 @@ void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
 void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result) {
   const auto start = Clock::now();
   const int status = result.response.status;
-  Result<FeedOutcome> outcome =
-      archive_response(job.source, std::move(result.response), job.options);
+  Result<FeedOutcome> outcome = archive_response(
+      job.source, std::move(result.response), options_for(job));
   if (!outcome) {
     return on_failure(outcome.error());
   }
@@ -223,23 +220,57 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
       "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}", source,
       status, outcome.items, outcome.written.size() - updated, updated,
       outcome.bytes, seconds_text(elapsed), outcome.feed_id));
+  if (outcome.failure) {
+    return on_failure(*outcome.failure);
+  }
   bar_.feed_done(outcome.written.size(), false);
 }
 
-void FetchRun::print_written(const FeedOutcome& outcome) {
-  const char end = plan_.null ? '\0' : '\n';
-  for (const ArticleRecord& record : outcome.written) {
-    if (plan_.json) {
-      fmt::print(streams_.out, "{}{}",
-                 article_json(record).dump(-1, ' ', false,
-                                           json::error_handler_t::replace),
-                 end);
-    } else {
-      fmt::print(streams_.out, "{}{}", record.path.string(), end);
+ArchiveOptions FetchRun::options_for(const FeedJob& job) const {
+  ArchiveOptions options = job.options;
+  options.journal = journal_;
+  return options;
+}
+
+// What a killed run, or one whose output failed, put in place but may not
+// have delivered comes first.
+void FetchRun::print_undelivered() {
+  if (journal_ == nullptr) {
+    return;
+  }
+  for (const std::string& line : journal_->undelivered()) {
+    const json record = json::parse(line, nullptr, false);
+    if (record.is_object() && record.contains("path") &&
+        record["path"].is_string()) {
+      const std::string path = record["path"].get<std::string>();
+      std::error_code ec;
+      if (fs::is_regular_file(path, ec)) {
+        print_record(path, line);
+      }
     }
+  }
+  std::fflush(streams_.out);
+}
+
+void FetchRun::print_written(const FeedOutcome& outcome) {
+  for (const ArticleRecord& record : outcome.written) {
+    print_record(record.path.string(),
+                 plan_.json
+                     ? article_record_json(record.path, record.feed_id,
+                                           record.article, record.updated)
+                     : std::string());
   }
   // A pipeline (`| xargs git add`) sees each feed's articles as it is done.
   std::fflush(streams_.out);
+}
+
+void FetchRun::print_record(const std::string& path,
+                            const std::string& json_line) {
+  if (!printed_.insert(path).second) {
+    return;  // undelivered by an earlier run, and written again by this one
+  }
+  fmt::print(streams_.out, "{}{}", plan_.json ? json_line : path,
+             plan_.null ? '\0' : '\n');
 }
 
 void FetchRun::report_verbose(const std::string& line) {
@@ -252,6 +283,7 @@ void FetchRun::report_verbose(const std::string& line) {
 
 int run_fetch(const FetchPlan& plan, Streams& streams) {
   std::optional<ArchiveLock> lock;
+  std::optional<DeliveryJournal> journal;
   if (!plan.dry_run) {
     Result<ArchiveLock> acquired =
         ArchiveLock::acquire(plan.archive, plan.wait);
@@ -260,11 +292,17 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
       return acquired.error().stage == "lock" ? kExitLocked : kExitUsage;
     }
     lock.emplace(std::move(*acquired));
+    Result<DeliveryJournal> opened = DeliveryJournal::open(plan.archive);
+    if (!opened) {
+      streams.report_error(opened.error());
+      return kExitUsage;
+    }
+    journal.emplace(std::move(*opened));
   }
   ProgressBar bar(streams.err, progress_wanted(plan.progress, streams.err),
                   plan.jobs.size());
   streams.progress = &bar;
-  bool ok = FetchRun(plan, streams, bar).run();
+  bool ok = FetchRun(plan, streams, bar, journal ? &*journal : nullptr).run();
   bar.finish();
   streams.progress = nullptr;
   std::error_code ec;
@@ -274,7 +312,20 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
       ok = false;
     }
   }
-  std::fflush(streams.out);
+  // Every path has reached stdout only if the flush succeeds; until then the
+  // journal keeps them for the next run.
+  errno = 0;
+  if (std::fflush(streams.out) != 0 || std::ferror(streams.out)) {
+    streams.report(fmt::format("standard output: {}",
+                               std::strerror(errno != 0 ? errno : EIO)));
+    return kExitSourceFailed;
+  }
+  if (journal) {
+    if (auto cleared = journal->clear(); !cleared) {
+      streams.report_error(cleared.error());
+      ok = false;
+    }
+  }
   return ok ? kExitOk : kExitSourceFailed;
 }
 

@@ -1,7 +1,10 @@
 #include "feedmark/pipeline.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <unordered_set>
 
 #include "feedmark/decode.h"
@@ -18,11 +21,13 @@ namespace fs = std::filesystem;
 
 /// One item's way through extract and write.
 struct ItemWork {
+  enum class Status { kUnchanged, kNew, kUpdated, kFailed };
   const Item* item = nullptr;
   Article article;
   std::string digest;
-  std::int64_t captured_ms = -1;  ///< -1: not in the archive
-  enum class Status { kUnchanged, kNew, kUpdated } status = Status::kUnchanged;
+  std::int64_t size = -1;         ///< of the file, once in place
+  std::int64_t captured_ms = -1;  ///< of the version in place
+  Status status = Status::kUnchanged;
 };
 
 // Feeds repeat items (one guid listed twice in a document); the first wins,
@@ -34,52 +39,47 @@ std::vector<ItemWork> unique_items(const Feed& feed) {
   for (const Item& item : feed.items) {
     std::string id = short_hash(item_key(item));
     if (seen.insert(id).second) {
-      work.push_back({&item, {}, {}, -1, ItemWork::Status::kUnchanged});
+      work.emplace_back().item = &item;
     }
   }
   return work;
-}
-
-std::unordered_set<std::string> existing_article_ids(const fs::path& dir) {
-  std::unordered_set<std::string> ids;
-  std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (std::string id = article_id_of(e.path()); !id.empty()) {
-      ids.insert(std::move(id));
-    }
-  }
-  return ids;
 }
 
 /// Everything one feed's items share while they are processed.
 struct FeedWriter {
   const ArchiveOptions& options;
   const fs::path& dir;
+  const std::string& feed_id;
   const FeedState& state;
-  const std::unordered_set<std::string>& existing;
   std::mutex write_mutex;
   std::optional<Error> first_error;
 
   void process(ItemWork& w);
-  bool unchanged(ItemWork& w);
+  bool in_place(ItemWork& w, const fs::path& path, const ArticleEntry* known);
+  Result<void> put_in_place(ItemWork& w, const fs::path& path,
+                            const std::string& rendered);
 };
 
-bool FeedWriter::unchanged(ItemWork& w) {
-  const std::string& id = w.article.id;
-  if (!existing.contains(id)) {
+// Whether the file at `path` already is the article as rendered: trusted
+// from the state when the size matches what it recorded (one stat), else
+// read. The file may have been written by a run killed before it saved the
+// state, or be older than a state file put back.
+bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
+                          const ArticleEntry* known) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) {
     return false;
   }
-  const auto known = state.articles.find(id);
-  if (known != state.articles.end() && known->second.digest == w.digest) {
-    w.captured_ms = known->second.captured_ms;
+  if (known != nullptr && static_cast<std::uintmax_t>(known->size) == size) {
+    w.captured_ms = known->captured_ms;
+    w.size = known->size;
     return true;
   }
-  // Written by a run that was killed before it saved the state, or after a
-  // state file older than the articles was put back.
-  const std::optional<ArticleEntry> on_disk =
-      read_article_entry(dir / (id + ".md"));
+  const std::optional<ArticleEntry> on_disk = read_article_entry(path);
   if (on_disk && on_disk->digest == w.digest) {
     w.captured_ms = on_disk->captured_ms;
+    w.size = on_disk->size;
     return true;
   }
   return false;
@@ -87,14 +87,28 @@ bool FeedWriter::unchanged(ItemWork& w) {
 
 void FeedWriter::process(ItemWork& w) {
   w.article = extract_article(*w.item, {options.image_proxy});
-  const std::string rendered = render_article(w.article, options.captured_ms);
+  std::string rendered = render_article(w.article, options.captured_ms);
   w.digest = short_hash(article_content(rendered));
-  if (unchanged(w)) {
+  const fs::path path = dir / (w.article.id + ".md");
+  const auto recorded = state.articles.find(w.article.id);
+  const ArticleEntry* known =
+      recorded != state.articles.end() && recorded->second.digest == w.digest
+          ? &recorded->second
+          : nullptr;
+  if (in_place(w, path, known)) {
     return;
   }
-  w.status = existing.contains(w.article.id) ? ItemWork::Status::kUpdated
-                                             : ItemWork::Status::kNew;
+  std::error_code ec;
+  w.status = fs::exists(path, ec) ? ItemWork::Status::kUpdated
+                                  : ItemWork::Status::kNew;
   w.captured_ms = options.captured_ms;
+  if (known != nullptr) {
+    // Deleted or damaged (a power cut can leave a file empty): put back as
+    // it was recorded, capture time included.
+    w.captured_ms = known->captured_ms;
+    rendered = render_article(w.article, w.captured_ms);
+  }
+  w.size = static_cast<std::int64_t>(rendered.size());
   if (options.dry_run) {
     return;
   }
@@ -102,43 +116,98 @@ void FeedWriter::process(ItemWork& w) {
   // folder's lock in the kernel, and threads spinning on it cost more CPU than
   // the writes themselves; the other threads extract meanwhile.
   const std::lock_guard lock(write_mutex);
-  if (auto written =
-          write_file_atomically(dir / (w.article.id + ".md"), rendered);
-      !written) {
-    w.status = ItemWork::Status::kUnchanged;
-    w.captured_ms = -1;
+  if (auto written = put_in_place(w, path, rendered); !written) {
+    w.status = ItemWork::Status::kFailed;
     if (!first_error) {
       first_error = written.error();
     }
   }
 }
 
-void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
-  for (const ItemWork& w : work) {
-    if (w.captured_ms < 0) {
-      continue;  // failed to write
+// The journal learns of the file before it is in place, so a kill at any
+// instant leaves no article on disk that no run will print.
+Result<void> FeedWriter::put_in_place(ItemWork& w, const fs::path& path,
+                                      const std::string& rendered) {
+  Result<StagedFile> staged = StagedFile::write(path, rendered);
+  if (!staged) {
+    return tl::unexpected(staged.error());
+  }
+  if (options.journal != nullptr) {
+    if (auto noted = options.journal->append(article_record_json(
+            path, feed_id, w.article, w.status == ItemWork::Status::kUpdated));
+        !noted) {
+      return noted;
     }
-    state.articles[w.article.id] = {escape_markdown_text(w.article.title),
-                                    w.article.published, w.captured_ms,
-                                    w.digest};
   }
-}
-
-Result<void> save_feed(const fs::path& dir, const FeedState& state,
-                       const std::optional<Error>& write_error) {
-  if (auto saved = save_feed_state(dir, state); !saved) {
-    return saved;
+  if (auto committed = staged->commit(); !committed) {
+    return committed;
   }
-  if (auto indexed = write_feed_index(dir, state); !indexed) {
-    return indexed;
-  }
-  if (write_error) {
-    return tl::unexpected(*write_error);
-  }
+  after_commit_for_tests();
   return {};
 }
 
+bool was_written(const ItemWork& w) {
+  return w.status == ItemWork::Status::kNew ||
+         w.status == ItemWork::Status::kUpdated;
+}
+
+void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
+  state.current.clear();
+  for (const ItemWork& w : work) {
+    state.current.push_back(w.article.id);
+    if (w.status == ItemWork::Status::kFailed) {
+      continue;
+    }
+    state.articles[w.article.id] = {escape_markdown_text(w.article.title),
+                                    w.article.published, w.captured_ms,
+                                    w.digest, w.size};
+  }
+}
+
+// The articles reach the disk before the state that lists them, so the
+// state never vouches for a file a power cut could leave empty: one syncfs
+// for the whole feed, then the state, itself synced before its rename.
+Result<void> save_feed(const fs::path& dir, const FeedState& state,
+                       bool wrote_articles) {
+  if (auto indexed = write_feed_index(dir, state); !indexed) {
+    return indexed;
+  }
+  if (wrote_articles) {
+    if (auto synced = sync_file_system(dir); !synced) {
+      return synced;
+    }
+  }
+  return save_feed_state(dir, state);
+}
+
+// "feedmark: https://x/feed.xml: cannot write ARCHIVE/…/x.md: No space left
+// on device": the line names the feed, as every failure of a source does.
+Error write_failure(const Source& source, const Error& error) {
+  return {"write", source.location,
+          error.source.empty() ? error.message
+                               : fmt::format("cannot write {}: {}",
+                                             error.source, error.message)};
+}
+
 }  // namespace
+
+std::string article_record_json(const fs::path& path,
+                                const std::string& feed_id, const Article& a,
+                                bool updated) {
+  using json = nlohmann::ordered_json;
+  const json record = {
+      {"path", path.string()},
+      {"feed_id", feed_id},
+      {"id", a.id},
+      {"status", updated ? "updated" : "new"},
+      {"title", a.title},
+      {"link", a.link},
+      {"published",
+       a.published ? json(format_iso8601(*a.published)) : json(nullptr)},
+      {"image", a.image.empty() ? json(nullptr) : json(a.image)},
+      {"caption", a.caption.empty() ? json(nullptr) : json(a.caption)}};
+  return record.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string feed_key_for(const Source& source, const Feed& feed,
                          const std::string& feed_url_flag) {
@@ -185,39 +254,49 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   outcome.warnings = feed->warnings;
   const fs::path dir = options.archive / outcome.feed_id;
   FeedState state = load_feed_state(dir);
-  const std::unordered_set<std::string> existing = existing_article_ids(dir);
   std::error_code ec;
   if (!options.dry_run && !fs::create_directories(dir, ec) && ec) {
-    return fail("write", dir.string(), ec.message());
+    return tl::unexpected(
+        write_failure(source, {"write", dir.string(), ec.message()}));
   }
   if (!options.dry_run) {
     remove_stale_temporaries(dir);
   }
 
   std::vector<ItemWork> work = unique_items(*feed);
-  FeedWriter writer{options, dir, state, existing, {}, {}};
+  FeedWriter writer{options, dir, outcome.feed_id, state, {}, {}};
   parallel_for(work.size(), options.threads,
                [&](std::size_t i) { writer.process(work[i]); });
 
+  if (!options.dry_run) {
+    state.key = feed_key_for(source, *feed, options.feed_url);
+    state.title = feed->title;
+    state.link = feed->link;
+    // With an article missing, new validators would let a 304 hide it.
+    if (!writer.first_error) {
+      state.etag = std::move(etag);
+      state.last_modified = std::move(last_modified);
+    }
+    state.next_fetch.reset();
+    record_in_state(work, state);
+  }
   for (ItemWork& w : work) {
-    if (w.status != ItemWork::Status::kUnchanged) {
-      outcome.written.push_back({dir / (w.article.id + ".md"), outcome.feed_id,
-                                 w.article,
-                                 w.status == ItemWork::Status::kUpdated});
+    if (was_written(w)) {
+      const bool updated = w.status == ItemWork::Status::kUpdated;
+      fs::path path = dir / (w.article.id + ".md");
+      outcome.written.push_back(
+          {std::move(path), outcome.feed_id, std::move(w.article), updated});
     }
   }
   if (options.dry_run) {
     return outcome;
   }
-  state.key = feed_key_for(source, *feed, options.feed_url);
-  state.title = feed->title;
-  state.link = feed->link;
-  state.etag = std::move(etag);
-  state.last_modified = std::move(last_modified);
-  state.next_fetch.reset();
-  record_in_state(work, state);
-  if (auto saved = save_feed(dir, state, writer.first_error); !saved) {
-    return tl::unexpected(saved.error());
+  if (writer.first_error) {
+    outcome.failure = write_failure(source, *writer.first_error);
+  }
+  if (auto saved = save_feed(dir, state, !outcome.written.empty());
+      !saved && !outcome.failure) {
+    outcome.failure = write_failure(source, saved.error());
   }
   return outcome;
 }

@@ -7,7 +7,10 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "feedmark/html.h"
 
@@ -140,9 +143,64 @@ std::string_view article_content(std::string_view rendered) {
                                            : rendered.substr(newline + 1);
 }
 
-Result<void> write_file_atomically(const std::filesystem::path& path,
-                                   std::string_view content) {
-  const std::filesystem::path temp =
+namespace {
+
+long env_number(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? 0 : std::strtol(value, nullptr, 10);
+}
+
+/// The FEEDMARK_FAULT_* counters (see write.h); 0 when unset.
+struct FaultSeams {
+  long fail_write = env_number("FEEDMARK_FAULT_WRITE");
+  /// "N-": the Nth write and every later one
+  bool fail_after = std::string_view(std::getenv("FEEDMARK_FAULT_WRITE")
+                                         ? std::getenv("FEEDMARK_FAULT_WRITE")
+                                         : "")
+                        .ends_with('-');
+  long stop_after_commit = env_number("FEEDMARK_FAULT_STOP");
+  std::atomic<long> writes{0};
+  std::atomic<long> commits{0};
+};
+
+FaultSeams& fault_seams() {
+  static FaultSeams seams;
+  return seams;
+}
+
+bool injected_write_failure() {
+  FaultSeams& seams = fault_seams();
+  if (seams.fail_write <= 0) {
+    return false;
+  }
+  const long n = ++seams.writes;
+  return n == seams.fail_write || (seams.fail_after && n > seams.fail_write);
+}
+
+Result<void> write_all(int fd, std::string_view content) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return fail("write", "", std::strerror(n == 0 ? ENOSPC : errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<StagedFile> StagedFile::write(const std::filesystem::path& path,
+                                     std::string_view content,
+                                     Durability durability) {
+  if (injected_write_failure()) {
+    return fail("write", path.string(), std::strerror(ENOSPC));
+  }
+  std::filesystem::path temp =
       path.parent_path() / fmt::format(".tmp-{}-{}-{}.part", ::getpid(),
                                        temp_counter++,
                                        path.filename().string());
@@ -151,26 +209,67 @@ Result<void> write_file_atomically(const std::filesystem::path& path,
   if (fd < 0) {
     return fail("write", path.string(), std::strerror(errno));
   }
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return fail("write", path.string(), std::strerror(saved));
-    }
-    done += static_cast<std::size_t>(n);
+  StagedFile staged(path, std::move(temp));  // deletes the temp on failure
+  Result<void> written = write_all(fd, content);
+  if (written && durability == Durability::kSynced && ::fdatasync(fd) != 0) {
+    written = fail("write", "", std::strerror(errno));
   }
-  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(temp.c_str());
-    return fail("write", path.string(), std::strerror(saved));
+  if (::close(fd) != 0 && written) {
+    written = fail("write", "", std::strerror(errno));
+  }
+  if (!written) {
+    return fail("write", path.string(), written.error().message);
+  }
+  return staged;
+}
+
+Result<void> StagedFile::commit() {
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    return fail("write", path_.string(), std::strerror(errno));
+  }
+  temp_.clear();
+  return {};
+}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : path_(std::move(other.path_)), temp_(std::exchange(other.temp_, {})) {}
+
+StagedFile::~StagedFile() {
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+  }
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path,
+                                   std::string_view content,
+                                   Durability durability) {
+  Result<StagedFile> staged = StagedFile::write(path, content, durability);
+  if (!staged) {
+    return tl::unexpected(staged.error());
+  }
+  return staged->commit();
+}
+
+Result<void> sync_file_system(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail("write", dir.string(), std::strerror(errno));
+  }
+  const int status = ::syncfs(fd);
+  const int error = errno;
+  ::close(fd);
+  if (status != 0) {
+    return fail("write", dir.string(), std::strerror(error));
   }
   return {};
+}
+
+void after_commit_for_tests() {
+  FaultSeams& seams = fault_seams();
+  if (seams.stop_after_commit > 0 &&
+      ++seams.commits == seams.stop_after_commit) {
+    ::raise(SIGSTOP);
+  }
 }
 
 }  // namespace feedmark

@@ -17,6 +17,7 @@ using feedmark::test::fixture;
 using feedmark::test::lines_of;
 using feedmark::test::markdown_files;
 using feedmark::test::read_text;
+using feedmark::test::rss_feed;
 using feedmark::test::run_feedmark;
 using feedmark::test::TempDir;
 using feedmark::test::write_text;
@@ -29,31 +30,6 @@ const std::string kProxy = "https://images.weserv.nl?url={url_noscheme}";
 
 std::string golden_feed() {
   return fixture("golden/voa-2022-03-30.xml").string();
-}
-
-std::string rss_item(int i, const std::string& title) {
-  return fmt::format(
-      "<item><title>{}</title><link>https://example.com/a/{}.html</link>"
-      "<guid isPermaLink=\"false\">item-{}</guid>"
-      "<pubDate>Wed, 30 Mar 2022 17:{:02}:00 GMT</pubDate>"
-      "<description>&lt;p&gt;Paragraph {} of a body long enough to take a "
-      "while.&lt;/p&gt;&lt;figure&gt;&lt;img src=\"/i/{}.jpg\"&gt;"
-      "&lt;figcaption&gt;Picture "
-      "{}&lt;/figcaption&gt;&lt;/figure&gt;</description></item>",
-      title, i, i, i % 60, i, i, i);
-}
-
-std::string rss_feed(int items, const std::string& changed_title = {}) {
-  std::string feed =
-      "<?xml version=\"1.0\"?><rss "
-      "version=\"2.0\"><channel><title>Generated</title>"
-      "<link>https://example.com/</link><description>d</description>";
-  for (int i = 0; i < items; ++i) {
-    feed += rss_item(i, i == 1 && !changed_title.empty()
-                            ? changed_title
-                            : fmt::format("Item {}", i));
-  }
-  return feed + "</channel></rss>";
 }
 
 fs::file_time_type mtime(const fs::path& p) {
@@ -112,13 +88,6 @@ std::size_t check_archive_renders(const fs::path& archive,
     ++checked;
   }
   return checked;
-}
-
-bool is_complete_article(const std::string& text) {
-  const auto lines = lines_of(text);
-  return lines.size() == 5 && text.ends_with('\n') &&
-         lines[0].starts_with("<!--") && lines[2] == "------" &&
-         lines[3].empty();
 }
 
 }  // namespace
@@ -219,56 +188,6 @@ TEST_CASE("A changed item is rewritten and printed alone", "[cli][archive]") {
   CHECK(read_text(fs::path(printed[0]).parent_path() / "index.md")
             .find("Item 1, corrected") != std::string::npos);
   CHECK(check_archive_renders(archive, feed.string()) == 5);
-}
-
-TEST_CASE(
-    "A run killed while writing leaves no partial file and the next run "
-    "completes",
-    "[cli][archive][slow]") {
-  TempDir tmp;
-  const fs::path feed = tmp / "big.xml";
-  write_text(feed, rss_feed(5000));
-  const fs::path reference = tmp / "reference";
-  REQUIRE(run_feedmark({"fetch", feed.string(), "-a", reference.string()}, {},
-                       kEpoch)
-              .status == 0);
-
-  const fs::path archive = tmp / "archive";
-  const int pid = feedmark::test::spawn_feedmark(
-      {"fetch", feed.string(), "-a", archive.string()}, kEpoch);
-  // Kill it once it has started writing articles, and well before it is done.
-  for (int i = 0; i < 4000; ++i) {
-    std::error_code ec;
-    if (fs::exists(archive) &&
-        std::distance(fs::recursive_directory_iterator(archive, ec),
-                      fs::recursive_directory_iterator()) > 50) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(250));
-  }
-  ::kill(pid, SIGKILL);
-  int raw = 0;
-  ::waitpid(pid, &raw, 0);
-  REQUIRE(WIFSIGNALED(raw));
-  const auto partial = markdown_files(archive);
-  CHECK(partial.size() < markdown_files(reference).size());
-  for (const std::string& rel : partial) {
-    INFO(rel);
-    CHECK(is_complete_article(read_text(archive / rel)));
-  }
-
-  const auto rerun = run_feedmark(
-      {"fetch", feed.string(), "-a", archive.string()}, {}, kEpoch);
-  REQUIRE(rerun.status == 0);
-  REQUIRE(markdown_files(archive) == markdown_files(reference));
-  for (const std::string& rel : markdown_files(reference)) {
-    INFO(rel);
-    CHECK(read_text(archive / rel) == read_text(reference / rel));
-  }
-  for (const auto& e : fs::recursive_directory_iterator(archive)) {
-    CHECK(!e.path().filename().string().starts_with(".tmp-"));
-  }
-  CHECK(check_archive_renders(archive, feed.string()) == 5000);
 }
 
 TEST_CASE(

@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,16 +175,45 @@ RunResult run_feedmark(const std::vector<std::string>& args,
 }
 
 int spawn_feedmark(const std::vector<std::string>& args,
-                   const std::map<std::string, std::string>& env) {
+                   const std::map<std::string, std::string>& env,
+                   const std::filesystem::path& stdout_path) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
-    ::dup2(null, 1);
+    ::dup2(stdout_path.empty() ? null
+                               : ::open(stdout_path.c_str(),
+                                        O_WRONLY | O_CREAT | O_TRUNC, 0644),
+           1);
     ::dup2(null, 2);
     exec_feedmark(args, env);
   }
   return pid;
+}
+
+static std::string rss_item(int i, const std::string& title) {
+  return fmt::format(
+      "<item><title>{}</title><link>https://example.com/a/{}.html</link>"
+      "<guid isPermaLink=\"false\">item-{}</guid>"
+      "<pubDate>Wed, 30 Mar 2022 17:{:02}:00 GMT</pubDate>"
+      "<description>&lt;p&gt;Paragraph {} of a body long enough to take a "
+      "while.&lt;/p&gt;&lt;figure&gt;&lt;img src=\"/i/{}.jpg\"&gt;"
+      "&lt;figcaption&gt;Picture "
+      "{}&lt;/figcaption&gt;&lt;/figure&gt;</description></item>",
+      title, i, i, i % 60, i, i, i);
+}
+
+std::string rss_feed(int items, const std::string& changed_title) {
+  std::string feed =
+      "<?xml version=\"1.0\"?><rss "
+      "version=\"2.0\"><channel><title>Generated</title>"
+      "<link>https://example.com/</link><description>d</description>";
+  for (int i = 0; i < items; ++i) {
+    feed += rss_item(i, i == 1 && !changed_title.empty()
+                            ? changed_title
+                            : fmt::format("Item {}", i));
+  }
+  return feed + "</channel></rss>";
 }
 
 std::vector<std::string> markdown_files(const std::filesystem::path& dir) {

@@ -45,10 +45,15 @@ RunResult run_feedmark(const std::vector<std::string>& args,
                        const std::string& input = {},
                        const std::map<std::string, std::string>& env = {});
 
-/// Starts feedmark in the background with stdout and stderr discarded;
-/// returns its pid.
+/// Starts feedmark in the background with stderr discarded and stdout
+/// discarded, or written to the file `stdout_path`; returns its pid.
 int spawn_feedmark(const std::vector<std::string>& args,
-                   const std::map<std::string, std::string>& env = {});
+                   const std::map<std::string, std::string>& env = {},
+                   const std::filesystem::path& stdout_path = {});
+
+/// An RSS 2.0 feed of `items` generated items (guid "item-N", a paragraph
+/// and a captioned figure each); item 1 titled `changed_title` if given.
+std::string rss_feed(int items, const std::string& changed_title = {});
 
 /// Every *.md file under `dir`, relative to it, sorted.
 std::vector<std::string> markdown_files(const std::filesystem::path& dir);

@@ -17,7 +17,8 @@ struct ArticleEntry {
   std::string title_md;  ///< the title as written in the file (escaped)
   std::optional<UnixTime> published;
   std::int64_t captured_ms = 0;
-  std::string digest;  ///< short hash of the file after its first line
+  std::string digest;      ///< short hash of the file after its first line
+  std::int64_t size = -1;  ///< the file's size in bytes; -1: not known
 };
 
 /// A feed folder's `.state.json`: only a cache, rebuilt from the files.
@@ -29,6 +30,9 @@ struct FeedState {
   std::string last_modified;
   std::optional<UnixTime> next_fetch;
   std::map<std::string, ArticleEntry> articles;  ///< by item id
+  /// The item ids of the last document archived, in its order: the
+  /// articles a 304 would vouch for.
+  std::vector<std::string> current;
 };
 
 /// `<feed-id>`: the short hash of the feed key.
@@ -44,7 +48,15 @@ std::optional<FeedState> read_state_file(const std::filesystem::path& dir);
 /// article entries from the article files (the header from index.md).
 FeedState load_feed_state(const std::filesystem::path& dir);
 
+/// Writes `<dir>/.state.json` if it changed, on the disk before it is put
+/// in place.
 Result<void> save_feed_state(const std::filesystem::path& dir,
+                             const FeedState& state);
+
+/// Whether every current article of `state` is in `dir` with the size the
+/// state recorded: one stat(2) each. Validators are sent only then, so that
+/// a 304 never hides a deleted or damaged article.
+bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 
 /// Reads one article file's index data; nothing if it is not one.
