@@ -15,6 +15,8 @@
 #include "feedmark/css.h"
 #include "feedmark/text.h"
 #include "feedmark/url.h"
+#include "html_guard.h"
+#include "html_tags.h"
 
 namespace feedmark {
 namespace {
@@ -50,197 +52,6 @@ std::string_view without_cdata_markers(std::string_view html,
   }
   storage.append(html.substr(done));
   return storage;
-}
-
-// ------------------------------------------------------- nesting guard
-
-// gumbo's tree construction costs time in proportion to the nesting depth
-// for every start tag (it scans the stack of open elements and the list of
-// active formatting elements), so deep nesting is quadratic: 200,000 nested
-// <b> take 8 s, and a 32 MB feed of them would take hours. Walkers drop
-// everything below kMaxDepth anyway, so the parser is given the text only
-// up to the start tag that would nest deeper than kMaxParseDepth.
-constexpr std::size_t kMaxParseDepth = 1024;
-
-// HTML's void elements: they have no content and no end tag.
-bool is_void(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_AREA:
-    case GUMBO_TAG_BASE:
-    case GUMBO_TAG_BASEFONT:
-    case GUMBO_TAG_BGSOUND:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_COL:
-    case GUMBO_TAG_EMBED:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_IMG:
-    case GUMBO_TAG_INPUT:
-    case GUMBO_TAG_KEYGEN:
-    case GUMBO_TAG_LINK:
-    case GUMBO_TAG_MENUITEM:
-    case GUMBO_TAG_META:
-    case GUMBO_TAG_PARAM:
-    case GUMBO_TAG_SOURCE:
-    case GUMBO_TAG_TRACK:
-    case GUMBO_TAG_WBR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Elements that never stay open: void ones, and those the parser closes
-// itself when a sibling starts (<p>, <li>, <td>...).
-bool never_stays_open(GumboTag tag) {
-  if (is_void(tag)) {
-    return true;
-  }
-  switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_OPTION:
-    case GUMBO_TAG_OPTGROUP:
-    case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_COLGROUP:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_RB:
-    case GUMBO_TAG_RP:
-    case GUMBO_TAG_RT:
-    case GUMBO_TAG_RTC:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Elements whose content is text to the parser, not tags: a script's
-// "for (i = 0; i<n; i++)" opens nothing.
-bool has_raw_text(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_TITLE:
-    case GUMBO_TAG_XMP:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_NOEMBED:
-    case GUMBO_TAG_NOFRAMES:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_ascii_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/// Where the text that started at `from` resumes after `</name`, or npos.
-std::size_t after_end_tag(std::string_view html, std::size_t from,
-                          std::string_view name) {
-  for (std::size_t at = html.find("</", from); at != std::string_view::npos;
-       at = html.find("</", at + 2)) {
-    if (istarts_with(html.substr(at + 2), name)) {
-      return at + 2 + name.size();
-    }
-  }
-  return std::string_view::npos;
-}
-
-/// An estimate of the open elements, kept only to bound the depth: a start
-/// tag pushes, an end tag pops down to its match (and is ignored without
-/// one, as the parser ignores it).
-class OpenElements {
- public:
-  /// False once the depth would pass kMaxParseDepth.
-  bool open(GumboTag tag) {
-    open_.push_back(tag);
-    if (foreign_from_ == 0 && (tag == GUMBO_TAG_SVG || tag == GUMBO_TAG_MATH)) {
-      foreign_from_ = open_.size();
-    }
-    return open_.size() <= kMaxParseDepth;
-  }
-  void close(GumboTag tag) {
-    for (std::size_t i = open_.size(); i-- > 0;) {
-      if (open_[i] == tag) {
-        open_.resize(i);
-        if (i < foreign_from_) {
-          foreign_from_ = 0;
-        }
-        return;
-      }
-    }
-  }
-  /// Inside <svg> or <math>, where "<g/>" is closed; an HTML parser ignores
-  /// the slash on "<b/>", which nests like "<b>".
-  bool in_foreign() const { return foreign_from_ != 0; }
-
- private:
-  std::vector<GumboTag> open_;
-  std::size_t foreign_from_ = 0;  ///< depth of the outermost svg or math
-};
-
-/// `html` up to the start tag that would nest it deeper than
-/// kMaxParseDepth; all of it for any real article.
-std::string_view within_parse_depth(std::string_view html) {
-  OpenElements open;
-  // The first '>' at or after a position, reused while it lies ahead, so
-  // "<b<b<b..." with no '>' costs one search, not one per '<'.
-  std::size_t gt = 0;
-  const auto next_gt = [&](std::size_t from) {
-    if (gt != std::string_view::npos && gt < from) {
-      gt = html.find('>', from);
-    }
-    return gt;
-  };
-  std::size_t at = html.find('<');
-  while (at != std::string_view::npos && at + 1 < html.size()) {
-    std::size_t next = at + 1;
-    if (html.substr(at).starts_with("<!--")) {
-      const std::size_t end = html.find("-->", at + 4);
-      next = end == std::string_view::npos ? html.size() : end + 3;
-    } else {
-      const bool end_tag = html[at + 1] == '/';
-      const std::size_t name_start = at + 1 + (end_tag ? 1 : 0);
-      std::size_t name_end = name_start;
-      while (name_end < html.size() &&
-             (is_ascii_alpha(html[name_end]) ||
-              (name_end > name_start &&
-               std::isdigit(static_cast<unsigned char>(html[name_end]))))) {
-        ++name_end;
-      }
-      if (name_end > name_start) {
-        const std::string_view name =
-            html.substr(name_start, name_end - name_start);
-        const GumboTag tag =
-            gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
-        const auto self_closing = [&] {
-          const std::size_t close = next_gt(name_end);
-          return close != std::string_view::npos && close > name_end &&
-                 html[close - 1] == '/';
-        };
-        if (end_tag) {
-          open.close(tag);
-        } else if (has_raw_text(tag)) {
-          next = after_end_tag(html, name_end, name);
-          next = next == std::string_view::npos ? html.size() : next;
-        } else if (!never_stays_open(tag) &&
-                   !(open.in_foreign() && self_closing()) && !open.open(tag)) {
-          return html.substr(0, at);
-        }
-        next = std::max(next, name_end);
-      }
-    }
-    at = html.find('<', next);
-  }
-  return html;
 }
 
 GumboOutput* parse_in_context(std::string_view html, GumboTag context) {
@@ -283,7 +94,7 @@ bool is_blank(const GumboOutput* output) {
 class ParsedFragment {
  public:
   explicit ParsedFragment(std::string_view html) {
-    html = within_parse_depth(without_cdata_markers(html, source_));
+    html = bounded_for_parser(without_cdata_markers(html, source_), source_);
     // Parsed as a <template>'s content rather than a <body>'s, so that a
     // fragment of a table ("<tr><td>…</td></tr>", a description cut out of
     // a page) keeps its rows and cells; anything else parses as in a body.
