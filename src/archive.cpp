@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -169,17 +168,24 @@ std::optional<ArticleEntry> read_article_entry(const fs::path& file) {
   return entry;
 }
 
-std::map<std::string, ArticleEntry> scan_articles(const fs::path& dir) {
+Result<std::map<std::string, ArticleEntry>> scan_articles(const fs::path& dir) {
   std::map<std::string, ArticleEntry> articles;
   std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string id = article_id_of(e.path());
+  fs::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) {
+    return articles;
+  }
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string id = article_id_of(it->path());
     if (id.empty()) {
       continue;
     }
-    if (std::optional<ArticleEntry> entry = read_article_entry(e.path())) {
+    if (std::optional<ArticleEntry> entry = read_article_entry(it->path())) {
       articles.emplace(id, std::move(*entry));
     }
+  }
+  if (ec) {
+    return fail("write", dir.string(), ec.message());
   }
   return articles;
 }
@@ -203,6 +209,9 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
     if (j.contains("next_fetch") && !j["next_fetch"].is_null()) {
       state.next_fetch = j["next_fetch"].get<UnixTime>();
     }
+    if (j.contains("deferred_since") && !j["deferred_since"].is_null()) {
+      state.deferred_since = j["deferred_since"].get<UnixTime>();
+    }
     for (const auto& [id, entry] : j.at("articles").items()) {
       state.articles.emplace(id, entry_from_json(entry));
     }
@@ -215,12 +224,16 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
   }
 }
 
-FeedState load_feed_state(const fs::path& dir) {
+Result<FeedState> load_feed_state(const fs::path& dir) {
   if (std::optional<FeedState> state = read_state_file(dir)) {
     return std::move(*state);
   }
+  auto articles = scan_articles(dir);
+  if (!articles) {
+    return tl::unexpected(articles.error());
+  }
   FeedState state;
-  state.articles = scan_articles(dir);
+  state.articles = std::move(*articles);
   return state;
 }
 
@@ -229,15 +242,18 @@ Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
   for (const auto& [id, entry] : state.articles) {
     articles[id] = entry_to_json(entry);
   }
-  const json j = {{"key", state.key},
-                  {"title", state.title},
-                  {"link", state.link},
-                  {"etag", state.etag},
-                  {"last_modified", state.last_modified},
-                  {"next_fetch",
-                   state.next_fetch ? json(*state.next_fetch) : json(nullptr)},
-                  {"current", state.current},
-                  {"articles", std::move(articles)}};
+  const json j = {
+      {"key", state.key},
+      {"title", state.title},
+      {"link", state.link},
+      {"etag", state.etag},
+      {"last_modified", state.last_modified},
+      {"next_fetch",
+       state.next_fetch ? json(*state.next_fetch) : json(nullptr)},
+      {"deferred_since",
+       state.deferred_since ? json(*state.deferred_since) : json(nullptr)},
+      {"current", state.current},
+      {"articles", std::move(articles)}};
   return write_if_changed(dir / kStateFile, j.dump(1) + "\n",
                           Durability::kSynced);
 }
@@ -293,24 +309,53 @@ Result<void> write_feed_index(const fs::path& dir, const FeedState& state) {
                         state.articles));
 }
 
+// A feed folder's index.md, or nothing if it has none yet (a feed only
+// deferred by Retry-After); an error if it cannot be read.
+Result<std::optional<std::string>> read_feed_index(const fs::path& dir) {
+  std::error_code ec;
+  const bool exists = fs::exists(dir / kIndexFile, ec);
+  if (ec) {
+    return fail("write", (dir / kIndexFile).string(), ec.message());
+  }
+  if (!exists) {
+    return std::optional<std::string>();
+  }
+  std::optional<std::string> text = read_file(dir / kIndexFile);
+  if (!text) {
+    return fail("write", (dir / kIndexFile).string(), "cannot be read");
+  }
+  return text;
+}
+
 Result<void> write_root_index(const fs::path& archive) {
   std::vector<std::pair<std::string, std::string>> feeds;  // title_md, line
   std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(archive, ec)) {
-    const std::string id = e.path().filename().string();
-    const std::optional<std::string> index = read_file(e.path() / kIndexFile);
-    if (!is_hex16(id) || !index) {
+  fs::directory_iterator it(archive, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    if (!is_hex16(id)) {
       continue;
     }
-    const std::string title = link_text_of(line_at(*index, 0)).value_or(id);
+    Result<std::optional<std::string>> index = read_feed_index(it->path());
+    if (!index) {
+      return tl::unexpected(index.error());
+    }
+    if (!*index) {
+      continue;
+    }
+    const std::string& text = **index;
+    const std::string title = link_text_of(line_at(text, 0)).value_or(id);
     std::size_t count = 0;
-    for (std::size_t pos = index->find("\n- "); pos != std::string::npos;
-         pos = index->find("\n- ", pos + 1)) {
+    for (std::size_t pos = text.find("\n- "); pos != std::string::npos;
+         pos = text.find("\n- ", pos + 1)) {
       ++count;
     }
     feeds.emplace_back(
         title, fmt::format("- [{}]({}/index.md) ({} article{})\n", title, id,
                            count, count == 1 ? "" : "s"));
+  }
+  if (ec) {
+    return fail("write", archive.string(), ec.message());
   }
   std::sort(feeds.begin(), feeds.end());
   std::string out = "Feeds\n------\n\n";
@@ -325,28 +370,38 @@ Result<int> rebuild_indexes(const fs::path& archive) {
   if (!fs::is_directory(archive, ec)) {
     return fail("index", archive.string(), "no such archive directory");
   }
+  remove_stale_temporaries(archive);
   int feeds = 0;
-  for (const fs::directory_entry& e : fs::directory_iterator(archive, ec)) {
-    if (!is_hex16(e.path().filename().string()) || !e.is_directory()) {
+  fs::directory_iterator it(archive, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::error_code type_ec;
+    if (!is_hex16(it->path().filename().string()) ||
+        !it->is_directory(type_ec)) {
       continue;
     }
-    std::optional<FeedState> state = read_state_file(e.path());
-    std::string header = feed_header_from_index(e.path());
+    const fs::path& dir = it->path();
+    std::optional<FeedState> state = read_state_file(dir);
+    std::string header = feed_header_from_index(dir);
     if (header.empty()) {
       header = state ? feed_index_header(state->title, state->link)
-                     : fmt::format("[{}]()", e.path().filename().string());
+                     : fmt::format("[{}]()", dir.filename().string());
     }
-    const std::map<std::string, ArticleEntry> articles =
-        scan_articles(e.path());
-    if (articles.empty() && !fs::exists(e.path() / kIndexFile, ec)) {
+    const auto articles = scan_articles(dir);
+    if (!articles) {
+      return tl::unexpected(articles.error());
+    }
+    if (articles->empty() && !fs::exists(dir / kIndexFile, type_ec)) {
       continue;  // a feed never archived yet, only deferred (Retry-After)
     }
-    if (auto written = write_if_changed(e.path() / kIndexFile,
-                                        render_feed_index(header, articles));
+    if (auto written = write_if_changed(dir / kIndexFile,
+                                        render_feed_index(header, *articles));
         !written) {
       return tl::unexpected(written.error());
     }
     ++feeds;
+  }
+  if (ec) {
+    return fail("index", archive.string(), ec.message());
   }
   if (auto written = write_root_index(archive); !written) {
     return tl::unexpected(written.error());
@@ -387,12 +442,7 @@ ArchiveLock::~ArchiveLock() {
 void remove_stale_temporaries(const fs::path& dir) {
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!name.starts_with(".tmp-")) {
-      continue;
-    }
-    const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+    if (e.path().filename().string().starts_with(".tmp-")) {
       fs::remove(e.path(), ec);
     }
   }

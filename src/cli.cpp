@@ -33,7 +33,7 @@ using json = nlohmann::ordered_json;  // keys in the SPEC's order
 struct NetworkFlags {
   unsigned jobs = 8;
   double timeout_s = 30;
-  std::uint64_t max_size = 33'554'432;
+  std::uint64_t max_size = kDefaultMaxSize;
   unsigned retries = 2;
   std::string user_agent = std::string("feedmark/") + FEEDMARK_VERSION;
 };
@@ -159,7 +159,8 @@ Result<Response> read_response(
         std::count(command.sources.begin(), command.sources.end(), text) > 1;
     return again ? downloaded : std::move(downloaded);
   }
-  Result<Response> response = read_local_source(source);
+  Result<Response> response =
+      read_local_source(source, command.network.max_size);
   if (response) {
     response->final_url = command.base;
   }
@@ -208,7 +209,9 @@ int run_parse(const ParseCommand& command, const Streams& streams) {
       }
     }
   }
-  std::fflush(streams.out);
+  if (!flush_output(streams)) {
+    return kExitSourceFailed;
+  }
   return failed ? kExitSourceFailed : kExitOk;
 }
 
@@ -268,7 +271,8 @@ Result<std::int64_t> capture_time_ms() {
 }
 
 void add_verbosity(CLI::App& command, Streams& streams) {
-  command.add_flag("-q,--quiet", streams.quiet, "Only errors on stderr");
+  command.add_flag("-q,--quiet", streams.quiet,
+                   "Only errors on stderr (beats -v; no progress bar)");
   command.add_flag("-v,--verbose", streams.verbose,
                    "A report line per feed on stderr");
 }
@@ -407,6 +411,7 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
     return tl::unexpected(now.error());
   }
   fetch.options.captured_ms = *now;
+  fetch.options.max_size = fetch.network.max_size;
   fetch.options.archive =
       fetch.archive.empty() ? default_archive() : fetch.archive;
   if (auto zone = check_zone(fetch.options.zone); !zone) {
@@ -487,6 +492,14 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     fmt::print(err, "feedmark: {}\nRun 'feedmark --help' for usage.\n",
                e.what());
     return kExitUsage;
+  }
+  // A cron job says -q for good; a -v added by hand to see more must not
+  // bring back the lines it silences.
+  if (streams.quiet) {
+    streams.verbose = false;
+    if (fetch.progress == ProgressMode::kAuto) {
+      fetch.progress = ProgressMode::kNever;
+    }
   }
   return dispatch(fetch_cmd, parse_cmd, fetch, parse, index, streams);
 }

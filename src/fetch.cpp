@@ -1,11 +1,12 @@
 #include "feedmark/fetch.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 
 #include "feedmark/url.h"
 
@@ -23,43 +24,89 @@ Source classify_source(const std::string& text) {
 
 namespace {
 
-Result<std::string> read_stream(std::FILE* stream, const std::string& name) {
+// Reads at most `max_size` bytes; one more means the source is too large.
+Result<std::string> read_bounded(int fd, const std::string& name,
+                                 std::uint64_t max_size) {
   std::string body;
   char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, stream)) > 0) {
-    body.append(buffer, n);
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return fail("fetch", name, std::strerror(errno));
+    }
+    if (n == 0) {
+      return body;
+    }
+    if (body.size() + static_cast<std::size_t>(n) > max_size) {
+      return fail("fetch", name,
+                  fmt::format("larger than --max-size ({} bytes)", max_size));
+    }
+    body.append(buffer, static_cast<std::size_t>(n));
   }
-  if (std::ferror(stream)) {
-    return fail("fetch", name, std::strerror(errno));
+}
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) {
+    return "a directory";
   }
+  if (S_ISCHR(mode)) {
+    return "a character device";
+  }
+  if (S_ISBLK(mode)) {
+    return "a block device";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  return "not a regular file";
+}
+
+// A feed list can name /dev/zero or a FIFO: opened without blocking and
+// refused unless it is a regular file, so no source can stall or exhaust
+// the run.
+Result<std::string> read_regular_file(const std::string& path,
+                                      std::uint64_t max_size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return fail("fetch", path, std::strerror(errno));
+  }
+  struct stat st {};
+  Result<std::string> body;
+  if (::fstat(fd, &st) != 0) {
+    body = fail("fetch", path, std::strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    body = fail("fetch", path,
+                fmt::format("not a regular file ({})", file_kind(st.st_mode)));
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_size) {
+    body = fail("fetch", path,
+                fmt::format("larger than --max-size ({} bytes)", max_size));
+  } else {
+    body = read_bounded(fd, path, max_size);
+  }
+  ::close(fd);
   return body;
 }
 
 }  // namespace
 
-Result<Response> read_local_source(const Source& source) {
+Result<Response> read_local_source(const Source& source,
+                                   std::uint64_t max_size) {
   if (source.kind == Source::Kind::kUrl) {
     return fail("fetch", source.location, "not a local source");
   }
-  Response response;
-  if (source.kind == Source::Kind::kStdin) {
-    auto body = read_stream(stdin, "stdin");
-    if (!body) {
-      return tl::unexpected(body.error());
-    }
-    response.body = std::move(*body);
-    return response;
-  }
-  std::FILE* file = std::fopen(source.location.c_str(), "rb");
-  if (file == nullptr) {
-    return fail("fetch", source.location, std::strerror(errno));
-  }
-  auto body = read_stream(file, source.location);
-  std::fclose(file);
+  Result<std::string> body = source.kind == Source::Kind::kStdin
+                                 ? read_bounded(STDIN_FILENO, "stdin", max_size)
+                                 : read_regular_file(source.location, max_size);
   if (!body) {
     return tl::unexpected(body.error());
   }
+  Response response;
   response.body = std::move(*body);
   return response;
 }

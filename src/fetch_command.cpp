@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -31,12 +32,25 @@ void Streams::report_error(const Error& error) const {
   report(describe(error));
 }
 
+bool flush_output(const Streams& streams) {
+  errno = 0;
+  if (std::fflush(streams.out) == 0 && !std::ferror(streams.out)) {
+    return true;
+  }
+  streams.report(fmt::format("standard output: {}",
+                             std::strerror(errno != 0 ? errno : EIO)));
+  return false;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+
+/// A feed deferred this long without a successful fetch is reported.
+constexpr UnixTime kSilentFeedSeconds = 7 * 86400;
 
 std::string seconds_text(milliseconds elapsed) {
   return fmt::format("{:.2f} s", static_cast<double>(elapsed.count()) / 1000);
@@ -63,7 +77,11 @@ class FetchRun {
   void print_written(const FeedOutcome& outcome);
   void print_record(const std::string& path, const std::string& json_line);
   ArchiveOptions options_for(const FeedJob& job) const;
+  template <class Work>
+  void isolated(const std::string& source, Work work);
   void report_verbose(const std::string& line);
+  bool report_if_silent(const std::string& url,
+                        std::optional<UnixTime> deferred_since);
   UnixTime now() const { return plan_.http.now; }
 
   const FetchPlan& plan_;
@@ -77,6 +95,9 @@ class FetchRun {
 };
 
 bool FetchRun::run() {
+  if (!plan_.dry_run) {
+    remove_stale_temporaries(plan_.archive);  // under the lock
+  }
   print_undelivered();
   for (const FeedJob& job : plan_.jobs) {
     if (job.source.kind == Source::Kind::kUrl) {
@@ -95,7 +116,9 @@ void FetchRun::plan_request(const FeedJob& job) {
     report_verbose(fmt::format("{}: skipped until {} (Retry-After)",
                                job.source.location,
                                format_iso8601(*state->next_fetch)));
-    bar_.feed_done(0, false);
+    if (!report_if_silent(job.source.location, state->deferred_since)) {
+      bar_.feed_done(0, false);
+    }
     return;
   }
   HttpRequest request{job.source.location, job.user_agent, {}, {}};
@@ -128,11 +151,13 @@ void FetchRun::archive_downloads() {
   });
   for (const FeedJob& job : plan_.jobs) {
     if (job.source.kind != Source::Kind::kUrl) {
-      archive_local(job);
+      isolated(job.source.location, [&] { archive_local(job); });
     }
   }
   while (std::optional<Done> done = finished.pop()) {
-    on_download(*request_jobs_[done->first], std::move(done->second));
+    const FeedJob& job = *request_jobs_[done->first];
+    isolated(job.source.location,
+             [&] { on_download(job, std::move(done->second)); });
   }
   network.join();
   if (network_failure) {
@@ -168,16 +193,20 @@ void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
                                  seconds_text(result->elapsed)));
       bar_.feed_done(0, false);
       return;
-    case HttpResult::Kind::kDeferred:
-      if (auto deferred = defer_feed(job.source, *result->until, job.options);
-          !deferred) {
-        return on_failure(deferred.error());
+    case HttpResult::Kind::kDeferred: {
+      Result<UnixTime> since =
+          defer_feed(job.source, *result->until, job.options);
+      if (!since) {
+        return on_failure(since.error());
       }
       report_verbose(fmt::format("{}: HTTP {}, skipped until {} (Retry-After)",
                                  url, result->response.status,
                                  format_iso8601(*result->until)));
-      bar_.feed_done(0, false);
+      if (!report_if_silent(url, *since)) {
+        bar_.feed_done(0, false);
+      }
       return;
+    }
     case HttpResult::Kind::kFetched:
       return archive_fetched(job, std::move(*result));
   }
@@ -224,6 +253,19 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
     return on_failure(*outcome.failure);
   }
   bar_.feed_done(outcome.written.size(), false);
+}
+
+// One hostile document must not end the run: what it throws (bad_alloc
+// above all) fails its feed alone, and the other feeds are archived.
+template <class Work>
+void FetchRun::isolated(const std::string& source, Work work) {
+  try {
+    work();
+  } catch (const std::bad_alloc&) {
+    on_failure({"fetch", source, "out of memory"});
+  } catch (const std::exception& e) {
+    on_failure({"fetch", source, fmt::format("internal error: {}", e.what())});
+  }
 }
 
 ArchiveOptions FetchRun::options_for(const FeedJob& job) const {
@@ -273,6 +315,22 @@ void FetchRun::print_record(const std::string& path,
              plan_.null ? '\0' : '\n');
 }
 
+// A server that answers every run with Retry-After would silence a feed
+// for good, each run exiting 0; after a week it is a failure, so that cron
+// mails the user.
+bool FetchRun::report_if_silent(const std::string& url,
+                                std::optional<UnixTime> deferred_since) {
+  if (!deferred_since || now() - *deferred_since < kSilentFeedSeconds) {
+    return false;
+  }
+  on_failure({"fetch", url,
+              fmt::format("no successful fetch for {} days: the server has "
+                          "asked to retry later since {} (Retry-After)",
+                          (now() - *deferred_since) / 86400,
+                          format_iso8601(*deferred_since))});
+  return true;
+}
+
 void FetchRun::report_verbose(const std::string& line) {
   if (streams_.verbose) {
     streams_.report(line);
@@ -314,10 +372,7 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
   }
   // Every path has reached stdout only if the flush succeeds; until then the
   // journal keeps them for the next run.
-  errno = 0;
-  if (std::fflush(streams.out) != 0 || std::ferror(streams.out)) {
-    streams.report(fmt::format("standard output: {}",
-                               std::strerror(errno != 0 ? errno : EIO)));
+  if (!flush_output(streams)) {
     return kExitSourceFailed;
   }
   if (journal) {

@@ -411,8 +411,13 @@ void Downloader::on_response(Transfer& t) {
     return finish(t, std::move(result));
   }
   if (status == 429 || status == 503) {
-    if (auto until = retry_after_time(header_value(t.easy, "Retry-After"),
-                                      options_.now)) {
+    const auto until =
+        retry_after_time(header_value(t.easy, "Retry-After"), options_.now);
+    // "Retry-After: 0", or a date already past: retry now, not next run.
+    if (until && *until <= options_.now) {
+      return on_transient(t, status_text(status));
+    }
+    if (until) {
       result.kind = HttpResult::Kind::kDeferred;
       result.until = std::min(*until, options_.now + kMaxDeferral);
       result.response.status = static_cast<int>(status);

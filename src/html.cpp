@@ -410,13 +410,22 @@ struct ForeignAttr {
   std::string name;
 };
 
-ForeignAttr foreign_attribute(GumboNamespaceEnum ns, const GumboAttribute* a) {
+// An SVG reference loads what it names (<use href="https://…"> draws a
+// remote file): only <a> may point outside the SVG; every other href must
+// name an element of it ("#icon").
+AttrKind svg_href_kind(GumboTag tag) {
+  return tag == GUMBO_TAG_A ? AttrKind::kLink : AttrKind::kHashName;
+}
+
+ForeignAttr foreign_attribute(GumboNamespaceEnum ns, GumboTag tag,
+                              const GumboAttribute* a) {
   const std::string_view name = a->name;
   const bool svg = ns == GUMBO_NAMESPACE_SVG;
+  const AttrKind href = svg ? svg_href_kind(tag) : AttrKind::kLink;
   switch (a->attr_namespace) {
     case GUMBO_ATTR_NAMESPACE_XLINK:
       if (name == "href") {
-        return {AttrKind::kLink, "xlink:href"};
+        return {href, "xlink:href"};
       }
       if (name == "show" || name == "type" ||
           (svg && (name == "title" || name == "role" || name == "arcrole" ||
@@ -436,7 +445,7 @@ ForeignAttr foreign_attribute(GumboNamespaceEnum ns, const GumboAttribute* a) {
       break;
   }
   if (name == "href") {
-    return {AttrKind::kLink, std::string(name)};
+    return {href, std::string(name)};
   }
   if (svg) {
     if (name == "style") {
@@ -1010,7 +1019,7 @@ void Writer::write_foreign_attributes(const GumboNode* node,
   const GumboVector& attrs = node->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-    const ForeignAttr kept = foreign_attribute(ns, a);
+    const ForeignAttr kept = foreign_attribute(ns, node->v.element.tag, a);
     if (kept.kind == AttrKind::kText && !is_safe_foreign_value(a->value)) {
       continue;
     }

@@ -253,7 +253,11 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   outcome.bytes = bytes;
   outcome.warnings = feed->warnings;
   const fs::path dir = options.archive / outcome.feed_id;
-  FeedState state = load_feed_state(dir);
+  Result<FeedState> loaded = load_feed_state(dir);
+  if (!loaded) {
+    return tl::unexpected(write_failure(source, loaded.error()));
+  }
+  FeedState& state = *loaded;
   std::error_code ec;
   if (!options.dry_run && !fs::create_directories(dir, ec) && ec) {
     return tl::unexpected(
@@ -278,6 +282,7 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
       state.last_modified = std::move(last_modified);
     }
     state.next_fetch.reset();
+    state.deferred_since.reset();
     record_in_state(work, state);
   }
   for (ItemWork& w : work) {
@@ -301,25 +306,33 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   return outcome;
 }
 
-Result<void> defer_feed(const Source& source, UnixTime until,
-                        const ArchiveOptions& options) {
+Result<UnixTime> defer_feed(const Source& source, UnixTime until,
+                            const ArchiveOptions& options) {
+  const UnixTime now = options.captured_ms / 1000;
   if (options.dry_run) {
-    return {};
+    return now;
   }
   const fs::path dir = options.archive / feed_id(source.location);
   std::error_code ec;
   if (!fs::create_directories(dir, ec) && ec) {
     return fail("write", dir.string(), ec.message());
   }
-  FeedState state = load_feed_state(dir);
-  state.key = source.location;
-  state.next_fetch = until;
-  return save_feed_state(dir, state);
+  Result<FeedState> state = load_feed_state(dir);
+  if (!state) {
+    return tl::unexpected(state.error());
+  }
+  state->key = source.location;
+  state->next_fetch = until;
+  state->deferred_since = state->deferred_since.value_or(now);
+  if (auto saved = save_feed_state(dir, *state); !saved) {
+    return tl::unexpected(saved.error());
+  }
+  return *state->deferred_since;
 }
 
 Result<FeedOutcome> archive_local_source(const Source& source,
                                          const ArchiveOptions& options) {
-  Result<Response> response = read_local_source(source);
+  Result<Response> response = read_local_source(source, options.max_size);
   if (!response) {
     return tl::unexpected(response.error());
   }

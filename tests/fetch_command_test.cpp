@@ -289,13 +289,56 @@ TEST_CASE("429 and 503 with Retry-After skip the feed until then",
                                 ": skipped until 2022-03-30T18:59:03Z"));
 
   busy = false;
+  auto once = args;
+  once.insert(once.end(), {"--retries", "0"});
   const RunResult later =
-      run_feedmark(args, {}, {{"SOURCE_DATE_EPOCH", "1648666744"}});
-  CHECK(later.status == 0);
+      run_feedmark(once, {}, {{"SOURCE_DATE_EPOCH", "1648666744"}});
   CHECK(server.count("/busy.xml") == 2);
   CHECK(lines_of(later.out).size() == 1);
+  // Its Retry-After date has passed: asked again, it means "now", so the
+  // 503 is a failure like any other.
+  CHECK(later.status == 1);
+  CHECK(later.err == "feedmark: " + server.url("/maint.xml") +
+                         ": HTTP 503 Service Unavailable\n");
   // The rebuilt indexes list only feeds with articles.
   CHECK(run_feedmark({"index", "-a", archive}).status == 0);
+  const std::string root = read_text(tmp / "archive" / "index.md");
+  CHECK(lines_of(root).size() == 3 + 2);
+  CHECK(contains(root, "[busy]("));
+  CHECK(contains(root, "[calm]("));
+}
+
+TEST_CASE("A feed deferred by Retry-After for a week is reported",
+          "[cli][http]") {
+  TestServer server;
+  server.routes().Get("/busy.xml", [&](const auto&, httplib::Response& res) {
+    res.status = 429;
+    res.set_header("Retry-After", "3600");
+  });
+  server.start();
+  TempDir tmp;
+  const std::vector<std::string> args = {"fetch", server.url("/busy.xml"), "-a",
+                                         (tmp / "archive").string()};
+  const auto at = [&](long long seconds) {
+    return run_feedmark(args, {},
+                        {{"SOURCE_DATE_EPOCH", std::to_string(seconds)}});
+  };
+  const long long start = 1648663143;
+  CHECK(at(start).status == 0);
+  const RunResult day6 = at(start + 6 * 86400);
+  CHECK(day6.status == 0);
+  CHECK(day6.err.empty());
+  const std::string expected =
+      "feedmark: " + server.url("/busy.xml") +
+      ": no successful fetch for 7 days: the server has asked to retry "
+      "later since 2022-03-30T17:59:03Z (Retry-After)\n";
+  const RunResult day7 = at(start + 7 * 86400);  // asked again: 429
+  CHECK(day7.status == 1);
+  CHECK(day7.err == expected);
+  const RunResult skipped = at(start + 7 * 86400 + 60);  // not even asked
+  CHECK(skipped.status == 1);
+  CHECK(skipped.err == expected);
+  CHECK(server.count("/busy.xml") == 3);
 }
 
 TEST_CASE("A second run on the same archive exits 75 at once, or waits",
@@ -350,12 +393,26 @@ TEST_CASE("Feed lists read as plain text or OPML, with per-feed settings",
   for (const std::string name : {"a", "b", "c", "d"}) {
     serve(server, "/" + name + ".xml", rss(name, 1));
   }
+  // Declares Latin-1 but sends GBK ("\xd0\xc2\xce\xc5" is 新闻), as some
+  // Chinese sites do; the list's encoding= is what reads it right.
+  serve(server, "/gbk.xml",
+        "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\">"
+        "<channel><title>g</title><item><title>\xd0\xc2\xce\xc5</title>"
+        "<link>https://example.com/gbk/0</link></item></channel></rss>");
+  serve(server, "/img.xml",
+        "<rss version=\"2.0\"><channel><title>i</title><item><title>pic"
+        "</title><link>https://example.com/img/0</link><description>&lt;p&gt;"
+        "x&lt;img src=\"https://img.example/a.jpg\"&gt;&lt;/p&gt;"
+        "</description></item></channel></rss>");
   server.start();
   TempDir tmp;
-  write_text(tmp / "feeds.txt",
-             fmt::format("# news\n{}\n\n{} tz=Asia/Shanghai user-agent=Custom "
-                         "Agent/1.0  # Shanghai desk\n",
-                         server.url("/a.xml"), server.url("/b.xml")));
+  write_text(
+      tmp / "feeds.txt",
+      fmt::format("# news\n{}\n\n{} tz=Asia/Shanghai user-agent=Custom "
+                  "Agent/1.0  # Shanghai desk\n{} encoding=gbk\n"
+                  "{} image-proxy=https://px.example/?u={{url_encoded}}\n",
+                  server.url("/a.xml"), server.url("/b.xml"),
+                  server.url("/gbk.xml"), server.url("/img.xml")));
   write_text(tmp / "feeds.opml",
              fmt::format("<?xml version=\"1.0\"?><opml version=\"2.0\"><body>"
                          "<outline text=\"News\"><outline text=\"A\" "
@@ -371,7 +428,7 @@ TEST_CASE("Feed lists read as plain text or OPML, with per-feed settings",
       {}, kEpoch);
   CHECK(run.status == 0);
   CHECK(run.err.empty());
-  CHECK(lines_of(run.out).size() == 4);
+  CHECK(lines_of(run.out).size() == 6);
   CHECK(server.count("/a.xml") == 1);  // listed twice, fetched once
   for (const auto& seen : server.requests()) {
     CHECK(header(seen, "User-Agent") ==
@@ -380,6 +437,15 @@ TEST_CASE("Feed lists read as plain text or OPML, with per-feed settings",
   for (const std::string& line : lines_of(run.out)) {
     const auto record = nlohmann::json::parse(line);
     const std::string text = read_text(record["path"].get<std::string>());
+    if (record["link"] == "https://example.com/gbk/0") {
+      CHECK(record["title"] == "新闻");
+      continue;
+    }
+    if (record["link"] == "https://example.com/img/0") {
+      CHECK(record["image"] ==
+            "https://px.example/?u=https%3A%2F%2Fimg.example%2Fa.jpg");
+      continue;
+    }
     // The item's date carries no zone: Shanghai for b, UTC for the rest.
     CHECK(contains(text, record["link"] == "https://example.com/b/0"
                              ? "Wed, 30 Mar 2022 15:30:00 GMT"

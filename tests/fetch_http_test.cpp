@@ -411,7 +411,20 @@ TEST_CASE("429 and 503 with Retry-After defer the feed", "[fetch][http]") {
   });
   server.routes().Get("/maint.xml", [](const auto&, httplib::Response& res) {
     res.status = 503;
-    res.set_header("Retry-After", "Mon, 12 Jan 1970 13:46:40 GMT");
+    res.set_header("Retry-After", "Mon, 12 Jan 1970 13:47:40 GMT");
+  });
+  std::atomic<int> now_calls{0};
+  server.routes().Get("/now.xml", [&](const auto&, httplib::Response& res) {
+    if (now_calls++ == 0) {
+      res.status = 503;
+      res.set_header("Retry-After", "0");
+      return;
+    }
+    res.set_content("<rss version=\"2.0\"><channel/></rss>", "text/xml");
+  });
+  server.routes().Get("/past.xml", [](const auto&, httplib::Response& res) {
+    res.status = 429;
+    res.set_header("Retry-After", "Mon, 12 Jan 1970 13:46:39 GMT");
   });
   server.routes().Get("/forever.xml", [](const auto&, httplib::Response& res) {
     res.status = 429;
@@ -433,8 +446,20 @@ TEST_CASE("429 and 503 with Retry-After defer the feed", "[fetch][http]") {
     const auto result = fetch_one(server.url("/maint.xml"));
     REQUIRE(result);
     CHECK(result->kind == HttpResult::Kind::kDeferred);
-    CHECK(result->until == 1'000'000);
+    CHECK(result->until == 1'000'060);
     CHECK(server.count("/maint.xml") == 1);  // not retried
+  }
+  SECTION("zero means now: retried at once") {
+    const auto result = fetch_one(server.url("/now.xml"));
+    REQUIRE(result);
+    CHECK(result->kind == HttpResult::Kind::kFetched);
+    CHECK(server.count("/now.xml") == 2);
+  }
+  SECTION("a date already past means now, and then fails as the status") {
+    const auto result = fetch_one(server.url("/past.xml"));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message ==
+          "HTTP 429 Too Many Requests (after 3 attempts)");
   }
   SECTION("at most a day") {
     const auto result = fetch_one(server.url("/forever.xml"));

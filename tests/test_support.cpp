@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,8 +170,10 @@ RunResult run_feedmark(const std::vector<std::string>& args,
   RunResult result;
   pump(in[1], input, out[0], err[0], result);
   int raw = 0;
-  ::waitpid(pid, &raw, 0);
+  rusage usage{};
+  ::wait4(pid, &raw, 0, &usage);
   result.status = exit_status(raw);
+  result.peak_kib = usage.ru_maxrss;
   return result;
 }
 

@@ -36,7 +36,16 @@ struct RunResult {
   int status = -1;  ///< exit status, or 128 + signal
   std::string out;
   std::string err;
+  long peak_kib = 0;  ///< the process's peak resident memory
 };
+
+/// How much more memory a sanitizer build takes: ASan's shadow and red
+/// zones roughly triple a process's peak.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr long kMemoryFactor = 4;
+#else
+inline constexpr long kMemoryFactor = 1;
+#endif
 
 /// Runs the built feedmark binary with `args`, `input` on stdin, and the
 /// extra environment variables `env` (SOURCE_DATE_EPOCH is unset unless

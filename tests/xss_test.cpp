@@ -407,6 +407,17 @@ TEST_CASE("SVG attributes may only reference the SVG itself", "[xss][svg]") {
   CHECK_THAT(html, Contains("<use xlink:href=\"#icon\""));
   CHECK_THAT(html, Contains("<circle fill=\"url(#g)\" />"));
   CHECK_THAT(html, Contains("<rect />"));
+  SECTION("a reference to a remote file is dropped; a link stays a link") {
+    const std::string remote = sanitized(
+        "<svg><use href=\"https://evil.example/sprite.svg#i\"/>"
+        "<use xlink:href=\"//evil.example/s.svg#i\"/>"
+        "<linearGradient id=\"g\" href=\"https://evil.example/g.svg#g\"/>"
+        "<a href=\"https://www.example.com/more\"><text>more</text></a>"
+        "</svg>");
+    CHECK_THAT(remote, !Contains("evil.example"));
+    CHECK_THAT(remote, Contains("<use />"));
+    CHECK_THAT(remote, Contains("<a href=\"https://www.example.com/more\">"));
+  }
 }
 
 // ------------------------------------------------------------- elements

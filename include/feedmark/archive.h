@@ -29,6 +29,9 @@ struct FeedState {
   std::string etag;
   std::string last_modified;
   std::optional<UnixTime> next_fetch;
+  /// When a server first asked us to come back later (Retry-After), unless
+  /// a fetch has succeeded since.
+  std::optional<UnixTime> deferred_since;
   std::map<std::string, ArticleEntry> articles;  ///< by item id
   /// The item ids of the last document archived, in its order: the
   /// articles a 304 would vouch for.
@@ -45,8 +48,9 @@ std::string article_id_of(const std::filesystem::path& file);
 std::optional<FeedState> read_state_file(const std::filesystem::path& dir);
 
 /// Reads `<dir>/.state.json`; when it is missing or unreadable, rebuilds the
-/// article entries from the article files (the header from index.md).
-FeedState load_feed_state(const std::filesystem::path& dir);
+/// article entries from the article files (the header from index.md). Fails
+/// only if the folder exists and cannot be listed.
+Result<FeedState> load_feed_state(const std::filesystem::path& dir);
 
 /// Writes `<dir>/.state.json` if it changed, on the disk before it is put
 /// in place.
@@ -63,8 +67,9 @@ bool current_articles_intact(const std::filesystem::path& dir,
 std::optional<ArticleEntry> read_article_entry(
     const std::filesystem::path& file);
 
-/// Every article file of a feed folder, by item id.
-std::map<std::string, ArticleEntry> scan_articles(
+/// Every article file of a feed folder, by item id; nothing for a folder
+/// that does not exist, an error for one that cannot be listed.
+Result<std::map<std::string, ArticleEntry>> scan_articles(
     const std::filesystem::path& dir);
 
 /// The feed's index.md text: header, then articles newest first.
@@ -80,11 +85,13 @@ std::string feed_index_header(const std::string& title,
 Result<void> write_feed_index(const std::filesystem::path& dir,
                               const FeedState& state);
 
-/// Writes `<archive>/index.md` from the feed folders' index.md files.
+/// Writes `<archive>/index.md` from the feed folders' index.md files; a
+/// folder that cannot be read is an error, and the index is left as it was.
 Result<void> write_root_index(const std::filesystem::path& archive);
 
-/// Deletes temporary files left in `dir` by runs that were killed while
-/// writing (their process is gone).
+/// Deletes the temporary files (`.tmp-…`) in `dir`. Call under the archive
+/// lock: no other writer exists then, so every one was left by a run that
+/// was killed while writing (in a container, often with the same PID).
 void remove_stale_temporaries(const std::filesystem::path& dir);
 
 /// The archive lock, `<archive>/.lock` held with flock(2) while a run writes.

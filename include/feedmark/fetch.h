@@ -32,8 +32,14 @@ struct Response {
   std::string last_modified;
 };
 
-/// Reads a file or stdin whole. URLs are the network fetcher's job.
-Result<Response> read_local_source(const Source& source);
+/// The default of --max-size: the largest feed read, from any source.
+inline constexpr std::uint64_t kDefaultMaxSize = 33'554'432;
+
+/// Reads a file or stdin whole, refusing more than `max_size` bytes and any
+/// file that is not a regular one (a directory, a device, a FIFO). URLs are
+/// the network fetcher's job.
+Result<Response> read_local_source(const Source& source,
+                                   std::uint64_t max_size = kDefaultMaxSize);
 
 /// One feed to download, with the validators of its last download.
 struct HttpRequest {
@@ -49,7 +55,7 @@ struct HttpOptions {
   unsigned per_host = 2;  ///< connections to one host at once
   std::chrono::milliseconds timeout{30'000};  ///< whole transfer, per attempt
   std::chrono::milliseconds connect_timeout{10'000};
-  std::uint64_t max_size = 33'554'432;       ///< decoded body bytes
+  std::uint64_t max_size = kDefaultMaxSize;  ///< decoded body bytes
   unsigned retries = 2;                      ///< of transient failures
   std::chrono::milliseconds backoff{1'000};  ///< first retry delay, doubling
   unsigned max_redirects = 10;

@@ -24,6 +24,10 @@ struct Streams {
   void report_error(const Error& error) const;
 };
 
+/// Flushes stdout; a failure (a full disk, a closed pipe) is reported as
+/// one line and returns false: the results did not all reach the reader.
+bool flush_output(const Streams& streams);
+
 /// One source to archive, with its settings after a feed list's overrides.
 struct FeedJob {
   Source source;

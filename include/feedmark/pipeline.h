@@ -20,6 +20,7 @@ struct ArchiveOptions {
   std::string zone;         ///< --tz
   std::string image_proxy;  ///< --image-proxy
   std::string encoding;     ///< a feed list's encoding=: beats the declared
+  std::uint64_t max_size = kDefaultMaxSize;  ///< --max-size, for files too
   bool dry_run = false;
   std::int64_t captured_ms = 0;  ///< the capture time of this run
   unsigned threads = 0;          ///< 0: one per core
@@ -64,9 +65,10 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                                      const ArchiveOptions& options);
 
 /// Remembers in the feed's state that `source` (a URL) may not be fetched
-/// again before `until` (a server's Retry-After).
-Result<void> defer_feed(const Source& source, UnixTime until,
-                        const ArchiveOptions& options);
+/// again before `until` (a server's Retry-After). Returns since when the
+/// feed has been deferred with no successful fetch in between.
+Result<UnixTime> defer_feed(const Source& source, UnixTime until,
+                            const ArchiveOptions& options);
 
 /// Reads a file or stdin source and archives it.
 Result<FeedOutcome> archive_local_source(const Source& source,
