@@ -128,7 +128,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("-q leaves only errors on stderr, even with -v", "[cli]") {
+TEST_CASE("A quiet run (-q) leaves only errors on stderr, even with -v",
+          "[cli]") {
   TempDir tmp;
   // A bare ampersand: repaired, with a warning under -v.
   write_text(tmp / "warn.xml",
