@@ -46,22 +46,45 @@ const bool proxies_cleared = [] {
   return true;
 }();
 
-[[noreturn]] void exec_feedmark(const std::vector<std::string>& args,
-                                const std::map<std::string, std::string>& env) {
-  ::unsetenv("SOURCE_DATE_EPOCH");
-  ::unsetenv("FEEDMARK_ARCHIVE");
-  for (const auto& [name, value] : env) {
-    ::setenv(name.c_str(), value.c_str(), 1);
+/// argv and envp for execve, built before fork: between fork and exec a
+/// child of a threaded process (the test's HTTP server) may call only
+/// async-signal-safe functions, and setenv allocates (a child once hung
+/// there on an allocator lock another thread held).
+class ExecArgs {
+ public:
+  ExecArgs(const std::vector<std::string>& args,
+           const std::map<std::string, std::string>& env) {
+    strings_.emplace_back(FEEDMARK_BINARY);
+    strings_.insert(strings_.end(), args.begin(), args.end());
+    argc_ = strings_.size();
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view entry(*e);
+      const std::string name(entry.substr(0, entry.find('=')));
+      if (name != "SOURCE_DATE_EPOCH" && name != "FEEDMARK_ARCHIVE" &&
+          !env.contains(name)) {
+        strings_.emplace_back(entry);
+      }
+    }
+    for (const auto& [name, value] : env) {
+      strings_.push_back(name + "=" + value);
+    }
+    for (std::size_t i = 0; i < strings_.size(); ++i) {
+      (i < argc_ ? argv_ : envp_).push_back(strings_[i].data());
+    }
+    argv_.push_back(nullptr);
+    envp_.push_back(nullptr);
   }
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(FEEDMARK_BINARY));
-  for (const std::string& a : args) {
-    argv.push_back(const_cast<char*>(a.c_str()));
+  [[noreturn]] void exec() const {
+    ::execve(FEEDMARK_BINARY, argv_.data(), envp_.data());
+    ::_exit(127);
   }
-  argv.push_back(nullptr);
-  ::execv(FEEDMARK_BINARY, argv.data());
-  ::_exit(127);
-}
+
+ private:
+  std::vector<std::string> strings_;
+  std::size_t argc_ = 0;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
 
 int exit_status(int raw) {
   if (WIFEXITED(raw)) {
@@ -157,12 +180,13 @@ RunResult run_feedmark(const std::vector<std::string>& args,
       ::pipe2(err, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
+  const ExecArgs exec_args(args, env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    exec_feedmark(args, env);
+    exec_args.exec();
   }
   ::close(in[0]);
   ::close(out[1]);
@@ -180,6 +204,7 @@ RunResult run_feedmark(const std::vector<std::string>& args,
 int spawn_feedmark(const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env,
                    const std::filesystem::path& stdout_path) {
+  const ExecArgs exec_args(args, env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_RDWR);
@@ -189,7 +214,7 @@ int spawn_feedmark(const std::vector<std::string>& args,
                                         O_WRONLY | O_CREAT | O_TRUNC, 0644),
            1);
     ::dup2(null, 2);
-    exec_feedmark(args, env);
+    exec_args.exec();
   }
   return pid;
 }
