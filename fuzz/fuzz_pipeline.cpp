@@ -24,13 +24,13 @@
 #include <vector>
 
 #include "cmark_escapes.h"
-#include "feedmark/decode.h"
-#include "feedmark/error.h"
-#include "feedmark/extract.h"
-#include "feedmark/fetch.h"
-#include "feedmark/parse.h"
-#include "feedmark/sha256.h"
-#include "feedmark/write.h"
+#include "feedmark/decode/decode.h"
+#include "feedmark/extract/extract.h"
+#include "feedmark/fetch/fetch.h"
+#include "feedmark/parse/parse.h"
+#include "feedmark/util/error.h"
+#include "feedmark/util/sha256.h"
+#include "feedmark/write/write.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes src/html_entities.inc: HTML's named character references.
+"""Writes src/decode/html_entities.inc: HTML's named character references.
 
-    python3 scripts/gen_html_entities.py > src/html_entities.inc
+    python3 scripts/gen_html_entities.py > src/decode/html_entities.inc
 
 The data is Python's html.entities.html5, a copy of the WHATWG list
 (https://html.spec.whatwg.org/entities.json). Only the names that end in

@@ -4,7 +4,7 @@
 #include <exception>
 #include <new>
 
-#include "feedmark/cli.h"
+#include "feedmark/cli/cli.h"
 
 int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "feedmark/parse/parse.h"
+
+namespace feedmark {
+
+/// What one article file shows.
+struct Article {
+  std::string id;     ///< 16 hex digits of SHA-256 of the item key
+  std::string title;  ///< plain text, one line
+  std::string link;   ///< absolute, normalized
+  std::optional<UnixTime> published;
+  std::string image;      ///< the lead image, image proxy applied
+  std::string caption;    ///< plain text
+  std::string body_html;  ///< sanitized, one line, lead image removed
+};
+
+struct ExtractOptions {
+  std::string image_proxy;  ///< --image-proxy template, may be empty
+};
+
+/// The item key: guid/id if present, else the link, else title + date.
+std::string item_key(const Item& item);
+
+/// Builds the article for one item: lead image and caption by the SPEC's
+/// rules, the body (content, else description) sanitized on one line.
+Article extract_article(const Item& item, const ExtractOptions& options);
+
+/// What `feedmark parse` prints of an item beyond the parsed fields.
+struct ItemView {
+  std::string id;
+  std::string image;
+  std::string caption;
+  std::string summary_html;  ///< sanitized, absolute URLs
+  std::string content_html;  ///< sanitized, absolute URLs
+};
+
+/// Sanitizes both HTML fields and picks the lead image, removing nothing.
+ItemView view_item(const Item& item);
+
+}  // namespace feedmark

@@ -1,0 +1,324 @@
+#include "feedmark/cli/feedlist.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <pugixml.hpp>
+#include <utility>
+
+#include "feedmark/decode/decode.h"
+#include "feedmark/fetch/fetch.h"
+#include "feedmark/util/dates.h"
+#include "feedmark/util/text.h"
+
+namespace feedmark {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr const char* kStage = "config";
+
+/// A setting's key and the field it fills.
+struct SettingKey {
+  std::string_view name;
+  std::optional<std::string> FeedSettings::*field;
+};
+
+constexpr SettingKey kSettingKeys[] = {
+    {"encoding", &FeedSettings::encoding},
+    {"tz", &FeedSettings::zone},
+    {"user-agent", &FeedSettings::user_agent},
+    {"image-proxy", &FeedSettings::image_proxy},
+};
+
+const SettingKey* find_setting_key(std::string_view name) {
+  for (const SettingKey& key : kSettingKeys) {
+    if (key.name == name) {
+      return &key;
+    }
+  }
+  return nullptr;
+}
+
+/// True if `text` starts with a known key and '=': where a setting begins.
+bool starts_setting(std::string_view text) {
+  return std::any_of(std::begin(kSettingKeys), std::end(kSettingKeys),
+                     [text](const SettingKey& key) {
+                       return text.size() > key.name.size() &&
+                              text.starts_with(key.name) &&
+                              text[key.name.size()] == '=';
+                     });
+}
+
+/// Letters, digits, '-' and '_': what could be meant as a key. A URL before
+/// its "?a=1" is not.
+bool is_key_like(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+std::size_t find_space(std::string_view text) {
+  const auto it = std::find_if(text.begin(), text.end(), is_ascii_space);
+  return it == text.end() ? std::string_view::npos
+                          : static_cast<std::size_t>(it - text.begin());
+}
+
+/// "origin:line" for the byte at `offset` of `text`; `origin` if unknown.
+std::string location(const std::string& origin, std::string_view text,
+                     std::ptrdiff_t offset) {
+  if (offset < 0) {
+    return origin;
+  }
+  return fmt::format("{}:{}", origin,
+                     line_number_at(text, static_cast<std::size_t>(offset)));
+}
+
+// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+// One letter is left to be a path ("C:"); to list a file whose name holds a
+// colon, write it as "./name:x".
+bool has_scheme(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon < 2 ||
+      !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.begin() + colon, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' ||
+           c == '-' || c == '.';
+  });
+}
+
+/// The source as the archive will know it: a URL as written, or a path
+/// resolved against `base_dir`.
+Result<std::string> resolve_source(std::string_view text,
+                                   const std::string& where,
+                                   const fs::path& base_dir) {
+  const Source source = classify_source(std::string(text));
+  if (source.kind == Source::Kind::kStdin) {
+    return fail(kStage, where, "stdin (\"-\") cannot be listed");
+  }
+  if (source.kind == Source::Kind::kUrl) {
+    return source.location;
+  }
+  if (has_scheme(source.location)) {
+    return fail(kStage, where,
+                "not an http(s) URL or a file path: " + source.location);
+  }
+  const fs::path path(source.location);
+  return path.is_relative() ? (base_dir / path).lexically_normal().string()
+                            : source.location;
+}
+
+Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
+                           std::string_view value, const std::string& where) {
+  const std::string text(value);
+  std::string problem;
+  if (text.empty()) {
+    problem = fmt::format("empty value for \"{}\"", key.name);
+  } else if (settings.*key.field) {
+    problem = fmt::format("\"{}\" is set twice", key.name);
+  } else if (key.name == "encoding" && canonical_charset(text).empty()) {
+    problem = fmt::format("unknown encoding \"{}\"", text);
+  } else if (key.name == "tz" && !known_time_zone(text)) {
+    problem = fmt::format("unknown time zone \"{}\"", text);
+  }
+  if (!problem.empty()) {
+    return fail(kStage, where, problem);
+  }
+  settings.*key.field = text;
+  return {};
+}
+
+/// Where the value starting `text` ends. Only a user agent holds spaces
+/// ("Mozilla/5.0 (X11; Linux x86_64)"), so it runs up to the next
+/// whitespace followed by "known-key="; other values end at whitespace.
+std::size_t value_end(const SettingKey& key, std::string_view text) {
+  if (key.name != "user-agent") {
+    return std::min(find_space(text), text.size());
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_ascii_space(text[i]) && starts_setting(text.substr(i + 1))) {
+      return i;
+    }
+  }
+  return text.size();
+}
+
+/// The key that starts `text` ("tz=..."), with its '=' removed from `text`.
+Result<const SettingKey*> take_key(std::string_view& text,
+                                   const std::string& where) {
+  const std::size_t equals = text.find('=');
+  const std::string_view word = text.substr(0, find_space(text));
+  if (equals > word.size() || !is_key_like(text.substr(0, equals))) {
+    return fail(kStage, where,
+                fmt::format("expected key=value, got \"{}\"", word));
+  }
+  const std::string_view name = text.substr(0, equals);
+  const SettingKey* key = find_setting_key(name);
+  if (key == nullptr) {
+    return fail(kStage, where,
+                fmt::format("unknown setting \"{}\" (known: encoding, tz, "
+                            "user-agent, image-proxy)",
+                            name));
+  }
+  text.remove_prefix(equals + 1);
+  return key;
+}
+
+/// The settings after a line's source: "key=value" pairs.
+Result<FeedSettings> parse_settings(std::string_view text,
+                                    const std::string& where) {
+  FeedSettings settings;
+  text = trim(text);
+  while (!text.empty()) {
+    const auto key = take_key(text, where);
+    if (!key) {
+      return tl::unexpected(key.error());
+    }
+    const std::size_t end = value_end(**key, text);
+    auto applied =
+        apply_setting(settings, **key, trim(text.substr(0, end)), where);
+    if (!applied) {
+      return tl::unexpected(applied.error());
+    }
+    text = trim(text.substr(end));
+  }
+  return settings;
+}
+
+/// A line without its trailing comment. Only whitespace then '#' starts one:
+/// a '#' inside a source is a URL fragment ("https://x/feed#atom").
+std::string_view strip_comment(std::string_view line) {
+  for (std::size_t i = 1; i < line.size(); ++i) {
+    if (line[i] == '#' && is_ascii_space(line[i - 1])) {
+      return trim(line.substr(0, i));
+    }
+  }
+  return line;
+}
+
+Result<FeedEntry> parse_line(std::string_view line, const std::string& where,
+                             const fs::path& base_dir) {
+  const std::size_t space = std::min(find_space(line), line.size());
+  auto source = resolve_source(line.substr(0, space), where, base_dir);
+  if (!source) {
+    return tl::unexpected(source.error());
+  }
+  auto settings = parse_settings(line.substr(space), where);
+  if (!settings) {
+    return tl::unexpected(settings.error());
+  }
+  return FeedEntry{std::move(*source), std::move(*settings)};
+}
+
+Result<std::vector<FeedEntry>> parse_plain_text(std::string_view text,
+                                                const std::string& origin,
+                                                const fs::path& base_dir) {
+  std::vector<FeedEntry> entries;
+  for (std::size_t number = 1; !text.empty(); ++number) {
+    const std::size_t newline = std::min(text.find('\n'), text.size());
+    // trim() also drops the '\r' of a CRLF line end.
+    const std::string_view line = strip_comment(trim(text.substr(0, newline)));
+    text.remove_prefix(std::min(newline + 1, text.size()));
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    auto entry =
+        parse_line(line, fmt::format("{}:{}", origin, number), base_dir);
+    if (!entry) {
+      return tl::unexpected(entry.error());
+    }
+    entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+/// Every <outline> under the root, at any depth, in document order.
+struct OutlineCollector : pugi::xml_tree_walker {
+  std::vector<pugi::xml_node> outlines;
+  bool for_each(pugi::xml_node& node) override {
+    if (node.type() == pugi::node_element && iequals(node.name(), "outline")) {
+      outlines.push_back(node);
+    }
+    return true;
+  }
+};
+
+/// The trimmed xmlUrl; some exporters write "xmlurl".
+std::string_view xml_url(pugi::xml_node outline) {
+  for (const pugi::xml_attribute attribute : outline.attributes()) {
+    if (iequals(attribute.name(), "xmlUrl")) {
+      return trim(attribute.value());
+    }
+  }
+  return {};
+}
+
+Result<std::vector<FeedEntry>> opml_entries(pugi::xml_node root,
+                                            std::string_view text,
+                                            const std::string& origin,
+                                            const fs::path& base_dir) {
+  OutlineCollector collector;
+  root.traverse(collector);
+  std::vector<FeedEntry> entries;
+  for (const pugi::xml_node outline : collector.outlines) {
+    const std::string_view url = xml_url(outline);
+    if (url.empty()) {
+      continue;  // a folder, or a link that is not a feed
+    }
+    const std::string where = location(origin, text, outline.offset_debug());
+    auto source = resolve_source(url, where, base_dir);
+    if (!source) {
+      return tl::unexpected(source.error());
+    }
+    entries.push_back(FeedEntry{std::move(*source), {}});
+  }
+  return entries;
+}
+
+Result<std::vector<FeedEntry>> parse_opml(std::string_view text,
+                                          const std::string& origin,
+                                          const fs::path& base_dir) {
+  pugi::xml_document xml;
+  const pugi::xml_parse_result parsed = xml.load_buffer(
+      text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) {
+    return fail(kStage, location(origin, text, parsed.offset),
+                fmt::format("not well-formed XML at byte {}: {}", parsed.offset,
+                            parsed.description()));
+  }
+  const pugi::xml_node root = xml.document_element();
+  if (!iequals(root.name(), "opml")) {
+    return fail(
+        kStage, origin,
+        fmt::format("not an OPML document (root element <{}>)", root.name()));
+  }
+  return opml_entries(root, text, origin, base_dir);
+}
+
+}  // namespace
+
+Result<std::vector<FeedEntry>> parse_feed_list(std::string_view text,
+                                               const std::string& origin,
+                                               const fs::path& base_dir) {
+  if (text.starts_with(kUtf8Bom)) {
+    text.remove_prefix(kUtf8Bom.size());
+  }
+  if (trim(text).starts_with('<')) {
+    return parse_opml(text, origin, base_dir);
+  }
+  return parse_plain_text(text, origin, base_dir);
+}
+
+Result<std::vector<FeedEntry>> read_feed_list(const fs::path& file) {
+  const auto read = read_local_source({Source::Kind::kFile, file.string()});
+  if (!read) {
+    return fail(kStage, file.string(), read.error().message);
+  }
+  return parse_feed_list(read->body, file.string(), file.parent_path());
+}
+
+}  // namespace feedmark

@@ -1,0 +1,362 @@
+#include "feedmark/cli/fetch_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "feedmark/archive/archive.h"
+#include "feedmark/util/parallel.h"
+
+namespace feedmark {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+/// A feed deferred this long without a successful fetch is reported.
+constexpr UnixTime kSilentFeedSeconds = 7 * 86400;
+
+std::string seconds_text(milliseconds elapsed) {
+  return fmt::format("{:.2f} s", static_cast<double>(elapsed.count()) / 1000);
+}
+
+/// One `feedmark fetch` run, from the plan to the exit status.
+class FetchRun {
+ public:
+  FetchRun(const FetchPlan& plan, Streams& streams, ProgressBar& bar,
+           DeliveryJournal* journal)
+      : plan_(plan), streams_(streams), bar_(bar), journal_(journal) {}
+  bool run();
+
+ private:
+  void plan_request(const FeedJob& job);
+  void archive_local(const FeedJob& job);
+  void archive_downloads();
+  void on_download(const FeedJob& job, Result<HttpResult> result);
+  void archive_fetched(const FeedJob& job, HttpResult&& result);
+  void on_failure(const Error& error);
+  void on_success(const std::string& source, const std::string& status,
+                  const FeedOutcome& outcome, milliseconds elapsed);
+  void print_undelivered();
+  void print_written(const FeedOutcome& outcome);
+  void print_record(const std::string& path, const std::string& json_line);
+  ArchiveOptions options_for(const FeedJob& job) const;
+  template <class Work>
+  void isolated(const std::string& source, Work work);
+  void report_verbose(const std::string& line);
+  bool report_if_silent(const std::string& url,
+                        std::optional<UnixTime> deferred_since);
+  UnixTime now() const { return plan_.http.now; }
+
+  const FetchPlan& plan_;
+  Streams& streams_;
+  ProgressBar& bar_;
+  DeliveryJournal* journal_;                 ///< none with --dry-run
+  std::unordered_set<std::string> printed_;  ///< paths printed by this run
+  std::vector<HttpRequest> requests_;
+  std::vector<const FeedJob*> request_jobs_;  ///< parallel to requests_
+  bool failed_ = false;
+};
+
+bool FetchRun::run() {
+  if (!plan_.dry_run) {
+    remove_stale_temporaries(plan_.archive);  // under the lock
+  }
+  print_undelivered();
+  for (const FeedJob& job : plan_.jobs) {
+    if (job.source.kind == Source::Kind::kUrl) {
+      plan_request(job);
+    }
+  }
+  archive_downloads();
+  return !failed_;
+}
+
+// A feed a server asked us to leave alone (Retry-After) is not requested.
+void FetchRun::plan_request(const FeedJob& job) {
+  const fs::path dir = plan_.archive / feed_id(job.source.location);
+  const std::optional<FeedState> state = read_state_file(dir);
+  if (state && state->next_fetch && *state->next_fetch > now()) {
+    report_verbose(fmt::format("{}: skipped until {} (Retry-After)",
+                               job.source.location,
+                               format_iso8601(*state->next_fetch)));
+    if (!report_if_silent(job.source.location, state->deferred_since)) {
+      bar_.feed_done(0, false);
+    }
+    return;
+  }
+  HttpRequest request{job.source.location, job.user_agent, {}, {}};
+  // Validators only for a feed whose articles are all there: a 304 must
+  // never leave an article deleted or damaged.
+  if (state && current_articles_intact(dir, *state)) {
+    request.etag = state->etag;
+    request.last_modified = state->last_modified;
+  }
+  requests_.push_back(std::move(request));
+  request_jobs_.push_back(&job);
+}
+
+// Downloads run on their own thread; this one archives the local sources
+// meanwhile, then each download as it arrives.
+void FetchRun::archive_downloads() {
+  using Done = std::pair<std::size_t, Result<HttpResult>>;
+  Channel<Done> finished;
+  std::exception_ptr network_failure;
+  std::jthread network([&] {
+    try {
+      fetch_all(requests_, plan_.http,
+                [&](std::size_t i, Result<HttpResult> result) {
+                  finished.push({i, std::move(result)});
+                });
+    } catch (...) {  // bad_alloc: rethrown below
+      network_failure = std::current_exception();
+    }
+    finished.close();
+  });
+  for (const FeedJob& job : plan_.jobs) {
+    if (job.source.kind != Source::Kind::kUrl) {
+      isolated(job.source.location, [&] { archive_local(job); });
+    }
+  }
+  while (std::optional<Done> done = finished.pop()) {
+    const FeedJob& job = *request_jobs_[done->first];
+    isolated(job.source.location,
+             [&] { on_download(job, std::move(done->second)); });
+  }
+  network.join();
+  if (network_failure) {
+    std::rethrow_exception(network_failure);
+  }
+}
+
+void FetchRun::archive_local(const FeedJob& job) {
+  const auto start = Clock::now();
+  Result<FeedOutcome> outcome =
+      archive_local_source(job.source, options_for(job));
+  if (!outcome) {
+    return on_failure(outcome.error());
+  }
+  on_success(job.source.location,
+             job.source.kind == Source::Kind::kStdin ? "stdin" : "file",
+             *outcome,
+             std::chrono::duration_cast<milliseconds>(Clock::now() - start));
+}
+
+void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
+  if (!result) {
+    return on_failure(result.error());
+  }
+  const std::string& url = job.source.location;
+  if (!result->moved_to.empty()) {
+    report_verbose(fmt::format("{}: moved permanently to {}; update the list",
+                               url, result->moved_to));
+  }
+  switch (result->kind) {
+    case HttpResult::Kind::kNotModified:
+      report_verbose(fmt::format("{}: 304 not modified, {}", url,
+                                 seconds_text(result->elapsed)));
+      bar_.feed_done(0, false);
+      return;
+    case HttpResult::Kind::kDeferred: {
+      Result<UnixTime> since =
+          defer_feed(job.source, *result->until, job.options);
+      if (!since) {
+        return on_failure(since.error());
+      }
+      report_verbose(fmt::format("{}: HTTP {}, skipped until {} (Retry-After)",
+                                 url, result->response.status,
+                                 format_iso8601(*result->until)));
+      if (!report_if_silent(url, *since)) {
+        bar_.feed_done(0, false);
+      }
+      return;
+    }
+    case HttpResult::Kind::kFetched:
+      return archive_fetched(job, std::move(*result));
+  }
+}
+
+void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result) {
+  const auto start = Clock::now();
+  const int status = result.response.status;
+  Result<FeedOutcome> outcome = archive_response(
+      job.source, std::move(result.response), options_for(job));
+  if (!outcome) {
+    return on_failure(outcome.error());
+  }
+  const auto elapsed =
+      result.elapsed +
+      std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  on_success(job.source.location, std::to_string(status), *outcome, elapsed);
+}
+
+void FetchRun::on_failure(const Error& error) {
+  failed_ = true;
+  streams_.report_error(error);
+  bar_.feed_done(0, true);
+}
+
+void FetchRun::on_success(const std::string& source, const std::string& status,
+                          const FeedOutcome& outcome, milliseconds elapsed) {
+  print_written(outcome);
+  // Warnings only under -v: cron mails any output, and a feed that needs
+  // repairs usually needs them on every run.
+  if (streams_.verbose) {
+    for (const std::string& warning : outcome.warnings) {
+      streams_.report(fmt::format("{}: warning: {}", source, warning));
+    }
+  }
+  const auto updated =
+      std::count_if(outcome.written.begin(), outcome.written.end(),
+                    [](const ArticleRecord& r) { return r.updated; });
+  report_verbose(fmt::format(
+      "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}", source,
+      status, outcome.items, outcome.written.size() - updated, updated,
+      outcome.bytes, seconds_text(elapsed), outcome.feed_id));
+  if (outcome.failure) {
+    return on_failure(*outcome.failure);
+  }
+  bar_.feed_done(outcome.written.size(), false);
+}
+
+// One hostile document must not end the run: what it throws (bad_alloc
+// above all) fails its feed alone, and the other feeds are archived.
+template <class Work>
+void FetchRun::isolated(const std::string& source, Work work) {
+  try {
+    work();
+  } catch (const std::bad_alloc&) {
+    on_failure({"fetch", source, "out of memory"});
+  } catch (const std::exception& e) {
+    on_failure({"fetch", source, fmt::format("internal error: {}", e.what())});
+  }
+}
+
+ArchiveOptions FetchRun::options_for(const FeedJob& job) const {
+  ArchiveOptions options = job.options;
+  options.journal = journal_;
+  return options;
+}
+
+// What a killed run, or one whose output failed, put in place but may not
+// have delivered comes first.
+void FetchRun::print_undelivered() {
+  if (journal_ == nullptr) {
+    return;
+  }
+  for (const std::string& line : journal_->undelivered()) {
+    const json record = json::parse(line, nullptr, false);
+    if (record.is_object() && record.contains("path") &&
+        record["path"].is_string()) {
+      const std::string path = record["path"].get<std::string>();
+      std::error_code ec;
+      if (fs::is_regular_file(path, ec)) {
+        print_record(path, line);
+      }
+    }
+  }
+  std::fflush(streams_.out);
+}
+
+void FetchRun::print_written(const FeedOutcome& outcome) {
+  for (const ArticleRecord& record : outcome.written) {
+    print_record(record.path.string(),
+                 plan_.json
+                     ? article_record_json(record.path, record.feed_id,
+                                           record.article, record.updated)
+                     : std::string());
+  }
+  // A pipeline (`| xargs git add`) sees each feed's articles as it is done.
+  std::fflush(streams_.out);
+}
+
+void FetchRun::print_record(const std::string& path,
+                            const std::string& json_line) {
+  if (!printed_.insert(path).second) {
+    return;  // undelivered by an earlier run, and written again by this one
+  }
+  fmt::print(streams_.out, "{}{}", plan_.json ? json_line : path,
+             plan_.null ? '\0' : '\n');
+}
+
+// A server that answers every run with Retry-After would silence a feed
+// for good, each run exiting 0; after a week it is a failure, so that cron
+// mails the user.
+bool FetchRun::report_if_silent(const std::string& url,
+                                std::optional<UnixTime> deferred_since) {
+  if (!deferred_since || now() - *deferred_since < kSilentFeedSeconds) {
+    return false;
+  }
+  on_failure({"fetch", url,
+              fmt::format("no successful fetch for {} days: the server has "
+                          "asked to retry later since {} (Retry-After)",
+                          (now() - *deferred_since) / 86400,
+                          format_iso8601(*deferred_since))});
+  return true;
+}
+
+void FetchRun::report_verbose(const std::string& line) {
+  if (streams_.verbose) {
+    streams_.report(line);
+  }
+}
+
+}  // namespace
+
+int run_fetch(const FetchPlan& plan, Streams& streams) {
+  std::optional<ArchiveLock> lock;
+  std::optional<DeliveryJournal> journal;
+  if (!plan.dry_run) {
+    Result<ArchiveLock> acquired =
+        ArchiveLock::acquire(plan.archive, plan.wait);
+    if (!acquired) {
+      streams.report_error(acquired.error());
+      return acquired.error().stage == "lock" ? kExitLocked : kExitUsage;
+    }
+    lock.emplace(std::move(*acquired));
+    Result<DeliveryJournal> opened = DeliveryJournal::open(plan.archive);
+    if (!opened) {
+      streams.report_error(opened.error());
+      return kExitUsage;
+    }
+    journal.emplace(std::move(*opened));
+  }
+  ProgressBar bar(streams.err, progress_wanted(plan.progress, streams.err),
+                  plan.jobs.size());
+  streams.progress = &bar;
+  bool ok = FetchRun(plan, streams, bar, journal ? &*journal : nullptr).run();
+  bar.finish();
+  streams.progress = nullptr;
+  std::error_code ec;
+  if (!plan.dry_run && fs::is_directory(plan.archive, ec)) {
+    if (auto root = write_root_index(plan.archive); !root) {
+      streams.report_error(root.error());
+      ok = false;
+    }
+  }
+  // Every path has reached stdout only if the flush succeeds; until then the
+  // journal keeps them for the next run.
+  if (!flush_output(streams)) {
+    return kExitSourceFailed;
+  }
+  if (journal) {
+    if (auto cleared = journal->clear(); !cleared) {
+      streams.report_error(cleared.error());
+      ok = false;
+    }
+  }
+  return ok ? kExitOk : kExitSourceFailed;
+}
+
+}  // namespace feedmark

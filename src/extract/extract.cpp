@@ -1,0 +1,98 @@
+#include "feedmark/extract/extract.h"
+
+#include "feedmark/extract/html.h"
+#include "feedmark/util/sha256.h"
+#include "feedmark/util/text.h"
+#include "feedmark/util/url.h"
+
+namespace feedmark {
+namespace {
+
+// SPEC "Image": media:content/media:group images by width, then
+// media:thumbnail, then an image enclosure, then itunes:image.
+const MediaImage* best_media_image(const Item& item) {
+  const MediaImage* best = nullptr;
+  for (const MediaImage& m : item.media) {
+    if (best == nullptr || m.kind < best->kind ||
+        (m.kind == best->kind && m.width > best->width)) {
+      best = &m;
+    }
+  }
+  return best;
+}
+
+const std::string& body_of(const Item& item) {
+  return item.content_html.empty() ? item.summary_html : item.content_html;
+}
+
+}  // namespace
+
+std::string item_key(const Item& item) {
+  if (const std::string_view guid = trim(item.guid); !guid.empty()) {
+    return std::string(guid);
+  }
+  // The link as written may differ from the one an older version keyed on
+  // ("http://Example.org" vs "http://example.org/"): key on the canonical
+  // form, so ids stay put.
+  if (!item.link.empty()) {
+    return url_key(item.link);
+  }
+  if (item.published) {
+    return item.title + " " + format_iso8601(*item.published);
+  }
+  if (!item.title.empty()) {
+    return item.title;
+  }
+  // Nothing names the item: its content does, so that two such items do not
+  // share one file.
+  return item.content_html.empty() ? item.summary_html : item.content_html;
+}
+
+Article extract_article(const Item& item, const ExtractOptions& options) {
+  Article article;
+  article.id = short_hash(item_key(item));
+  article.title = item.title.empty() ? "(untitled)" : item.title;
+  article.link = item.link;
+  article.published = item.published ? item.published : item.updated;
+  const MediaImage* media = best_media_image(item);
+  SanitizeOptions sanitize{item.base,
+                           media ? SanitizeOptions::LeadImage::kIgnore
+                                 : SanitizeOptions::LeadImage::kTake,
+                           options.image_proxy};
+  SanitizedHtml body = sanitize_html(body_of(item), sanitize);
+  const std::string& image = media ? media->url : body.image_url;
+  if (!image.empty()) {
+    article.image = apply_image_proxy(options.image_proxy, image);
+    article.caption = media ? media->caption : std::move(body.image_caption);
+  }
+  article.body_html = std::move(body.html);
+  return article;
+}
+
+ItemView view_item(const Item& item) {
+  ItemView view;
+  view.id = short_hash(item_key(item));
+  const MediaImage* media = best_media_image(item);
+  const bool content_is_body = !item.content_html.empty();
+  const auto lead = [&](bool is_body) {
+    return !media && is_body ? SanitizeOptions::LeadImage::kFind
+                             : SanitizeOptions::LeadImage::kIgnore;
+  };
+  SanitizedHtml summary =
+      sanitize_html(item.summary_html, {item.base, lead(!content_is_body), {}});
+  SanitizedHtml content =
+      sanitize_html(item.content_html, {item.base, lead(content_is_body), {}});
+  view.summary_html = std::move(summary.html);
+  view.content_html = std::move(content.html);
+  if (media) {
+    view.image = media->url;
+    view.caption = media->caption;
+  } else {
+    SanitizedHtml& body = content_is_body ? content : summary;
+    view.image = std::move(body.image_url);
+    view.caption = std::move(body.image_caption);
+  }
+  return view;
+}
+
+}  // namespace feedmark

@@ -1,0 +1,113 @@
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "feedmark/fetch/fetch.h"
+#include "feedmark/util/url.h"
+
+namespace feedmark {
+
+Source classify_source(const std::string& text) {
+  if (text == "-") {
+    return {Source::Kind::kStdin, text};
+  }
+  if (is_http_url(text)) {
+    return {Source::Kind::kUrl, text};
+  }
+  return {Source::Kind::kFile, text};
+}
+
+namespace {
+
+// Reads at most `max_size` bytes; one more means the source is too large.
+Result<std::string> read_bounded(int fd, const std::string& name,
+                                 std::uint64_t max_size) {
+  std::string body;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return fail("fetch", name, std::strerror(errno));
+    }
+    if (n == 0) {
+      return body;
+    }
+    if (body.size() + static_cast<std::size_t>(n) > max_size) {
+      return fail("fetch", name,
+                  fmt::format("larger than --max-size ({} bytes)", max_size));
+    }
+    body.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) {
+    return "a directory";
+  }
+  if (S_ISCHR(mode)) {
+    return "a character device";
+  }
+  if (S_ISBLK(mode)) {
+    return "a block device";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  return "not a regular file";
+}
+
+// A feed list can name /dev/zero or a FIFO: opened without blocking and
+// refused unless it is a regular file, so no source can stall or exhaust
+// the run.
+Result<std::string> read_regular_file(const std::string& path,
+                                      std::uint64_t max_size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return fail("fetch", path, std::strerror(errno));
+  }
+  struct stat st {};
+  Result<std::string> body;
+  if (::fstat(fd, &st) != 0) {
+    body = fail("fetch", path, std::strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    body = fail("fetch", path,
+                fmt::format("not a regular file ({})", file_kind(st.st_mode)));
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_size) {
+    body = fail("fetch", path,
+                fmt::format("larger than --max-size ({} bytes)", max_size));
+  } else {
+    body = read_bounded(fd, path, max_size);
+  }
+  ::close(fd);
+  return body;
+}
+
+}  // namespace
+
+Result<Response> read_local_source(const Source& source,
+                                   std::uint64_t max_size) {
+  if (source.kind == Source::Kind::kUrl) {
+    return fail("fetch", source.location, "not a local source");
+  }
+  Result<std::string> body = source.kind == Source::Kind::kStdin
+                                 ? read_bounded(STDIN_FILENO, "stdin", max_size)
+                                 : read_regular_file(source.location, max_size);
+  if (!body) {
+    return tl::unexpected(body.error());
+  }
+  Response response;
+  response.body = std::move(*body);
+  return response;
+}
+
+}  // namespace feedmark
