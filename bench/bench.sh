@@ -71,6 +71,8 @@ gen_start=$(date +%s.%N)
 python3 "$repo_root/bench/gen_feed.py" --items "$items" --seed 1 -o "$feed"
 gen_end=$(date +%s.%N)
 bytes=$(stat -c %s "$feed")
+# --max-size (32 MiB by default) bounds files too: room for the whole feed.
+max_size=$((bytes + 1))
 mib=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }')
 gen_secs=$(awk -v a="$gen_start" -v b="$gen_end" 'BEGIN { printf "%.1f", b - a }')
 echo "feed:     $items items, $bytes bytes ($mib MiB), generated in ${gen_secs}s"
@@ -79,7 +81,7 @@ echo
 # 1. parse
 parse_times=()
 for ((i = 1; i <= runs; i++)); do
-  t=$(timed "$feedmark" parse "$feed") || exit 1
+  t=$(timed "$feedmark" parse "$feed" --max-size "$max_size") || exit 1
   parse_times+=("$t")
 done
 
@@ -89,7 +91,7 @@ for ((i = 1; i <= runs; i++)); do
   # A new folder each time, none deleted until the end: on ext4, creating
   # files right after deleting thousands is several times slower (the inode
   # allocator skips recently freed inodes), which a cron job never sees.
-  t=$(timed "$feedmark" fetch "$feed" -a "$tmp/fresh$i") || exit 1
+  t=$(timed "$feedmark" fetch "$feed" -a "$tmp/fresh$i" --max-size "$max_size") || exit 1
   fresh_times+=("$t")
 done
 ln -s "fresh$runs" "$tmp/fresh"
@@ -105,7 +107,7 @@ fi
 touch "$tmp/before-rerun"
 rerun_times=()
 for ((i = 1; i <= runs; i++)); do
-  t=$(timed "$feedmark" fetch "$feed" -a "$tmp/fresh") || exit 1
+  t=$(timed "$feedmark" fetch "$feed" -a "$tmp/fresh" --max-size "$max_size") || exit 1
   rerun_times+=("$t")
 done
 rewritten=$(find "$tmp/fresh/" -type f -name '*.md' ! -name index.md -newer "$tmp/before-rerun" | wc -l)

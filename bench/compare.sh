@@ -18,6 +18,8 @@ export SOURCE_DATE_EPOCH=1648663143
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/feedmark-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 python3 "$repo_root/bench/gen_feed.py" --items "$items" --seed 1 -o "$tmp/feed.xml"
+# --max-size (32 MiB by default) bounds files too: room for the whole feed.
+max_size=$(($(stat -c %s "$tmp/feed.xml") + 1))
 echo "feed: $items items, $(stat -c %s "$tmp/feed.xml") bytes; $runs runs each, interleaved"
 
 # seconds CMD...: wall time of CMD, stdout discarded; fails if CMD fails.
@@ -34,8 +36,8 @@ for ((i = 0; i < runs; i++)); do
   for which in old new; do
     bin=${!which}
     archive=$tmp/$which-$i
-    first[$which]+="$(seconds "$bin" fetch "$tmp/feed.xml" -a "$archive") "
-    rerun[$which]+="$(seconds "$bin" fetch "$tmp/feed.xml" -a "$archive") "
+    first[$which]+="$(seconds "$bin" fetch "$tmp/feed.xml" -a "$archive" --max-size "$max_size") "
+    rerun[$which]+="$(seconds "$bin" fetch "$tmp/feed.xml" -a "$archive" --max-size "$max_size") "
   done
 done
 

@@ -1,6 +1,6 @@
 #include "feedmark/extract/extract.h"
 
-#include "feedmark/extract/html.h"
+#include "feedmark/extract/sanitize.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"

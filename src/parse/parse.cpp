@@ -11,7 +11,7 @@
 #include <unordered_set>
 
 #include "feedmark/decode/xml_repair.h"
-#include "feedmark/extract/html.h"
+#include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "feedmark/extract/html.h"
+#include "feedmark/html/text.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <utility>
 
-#include "feedmark/extract/html.h"
+#include "feedmark/extract/sanitize.h"
 
 namespace feedmark {
 namespace {

@@ -1,13 +1,12 @@
 // sanitize_html, html_to_text and the escaping helpers: the SPEC's body rules
 // ("The article file") and its sanitizing and image rules ("Extraction
 // rules"), on tiny inline fragments.
-#include "feedmark/extract/html.h"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
 
 #include "feedmark/extract/css.h"
+#include "feedmark/extract/sanitize.h"
 #include "test_support.h"
 
 namespace {

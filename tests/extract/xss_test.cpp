@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "feedmark/extract/css.h"
-#include "feedmark/extract/html.h"
+#include "feedmark/extract/sanitize.h"
 #include "test_support.h"
 
 namespace {

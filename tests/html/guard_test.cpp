@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "feedmark/extract/html.h"
+#include "feedmark/extract/sanitize.h"
 #include "test_support.h"
 
 namespace {

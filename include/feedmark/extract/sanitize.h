@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
 
 namespace feedmark {
@@ -29,13 +30,5 @@ struct SanitizedHtml {
 /// an <iframe> becomes a link to its source.
 SanitizedHtml sanitize_html(std::string_view html,
                             const SanitizeOptions& options);
-
-/// Plain text of an HTML fragment: tags dropped, entities decoded,
-/// whitespace collapsed, trimmed.
-std::string html_to_text(std::string_view html);
-
-/// Escapes &, <, > (and " when `attribute`) for HTML.
-void append_html_escaped(std::string& out, std::string_view text,
-                         bool attribute = false);
 
 }  // namespace feedmark

@@ -1,0 +1,114 @@
+#include "feedmark/html/text.h"
+
+#include "feedmark/html/fragment.h"
+#include "feedmark/html/policy.h"
+#include "feedmark/util/text.h"
+
+namespace feedmark {
+namespace html {
+namespace {
+
+void append_piece(std::string& out, const GumboStringPiece& piece) {
+  out.append(piece.data, piece.length);
+}
+
+}  // namespace
+
+// Text that merely looks like a tag stays text: a title "std::vector<bool>"
+// (escaped as &lt;bool&gt; in the feed) is no element of HTML.
+void append_text_of(std::string& out, const GumboNode* node, int depth) {
+  if (is_text(node)) {
+    for (const char* c = node->v.text.text; *c != '\0'; ++c) {
+      if (is_forbidden_control(static_cast<unsigned char>(*c))) {
+        out += is_ascii_space(*c) ? " " : kReplacementCharacter;
+      } else {
+        out += *c;
+      }
+    }
+    return;
+  }
+  if (!is_element(node) || depth > kMaxDepth) {
+    return;
+  }
+  const Treatment treatment = treatment_of(node);
+  if (treatment == Treatment::kDrop) {
+    return;
+  }
+  const bool unknown = node->v.element.tag == GUMBO_TAG_UNKNOWN &&
+                       !is_foreign(node) && treatment == Treatment::kUnwrap;
+  const bool block = !is_foreign(node) && is_block(node->v.element.tag);
+  if (unknown) {
+    append_piece(out, node->v.element.original_tag);
+  } else if (block) {
+    out += ' ';
+  }
+  const GumboVector& kids = node->v.element.children;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    append_text_of(out, child(kids, i), depth + 1);
+  }
+  if (unknown) {
+    append_piece(out, node->v.element.original_end_tag);
+  } else if (block) {
+    out += ' ';
+  }
+}
+
+}  // namespace html
+
+void append_html_escaped(std::string& out, std::string_view text,
+                         bool attribute) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* replacement = nullptr;
+    switch (c) {
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = attribute ? "&quot;" : nullptr;
+        break;
+      case '\n':
+        replacement = attribute ? "&#10;" : nullptr;
+        break;
+      case '\r':
+        replacement = attribute ? "&#13;" : nullptr;
+        break;
+      case '\f':
+        replacement = " ";  // whitespace to HTML, not to XML
+        break;
+      default:
+        if (is_forbidden_control(static_cast<unsigned char>(c))) {
+          replacement = kReplacementCharacter.data();
+        }
+        break;
+    }
+    if (replacement != nullptr) {
+      out.append(text.substr(start, i - start));
+      out += replacement;
+      start = i + 1;
+    }
+  }
+  out.append(text.substr(start));
+}
+
+std::string html_to_text(std::string_view html) {
+  if (html.find_first_of("<&") == std::string_view::npos) {
+    return collapse_whitespace(html);
+  }
+  const html::ParsedFragment fragment(html);
+  std::string text;
+  const GumboVector& nodes = fragment.children();
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    html::append_text_of(text, html::child(nodes, i));
+  }
+  return collapse_whitespace(text);
+}
+
+}  // namespace feedmark
