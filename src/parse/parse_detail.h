@@ -166,6 +166,8 @@ std::optional<UnixTime> first_date(
     std::initializer_list<std::string_view> names);
 std::string xml_base_at(const Context& cx, xml_node node);
 std::string first_nonempty(std::initializer_list<std::string_view> values);
+/// Plain text as HTML: &, < and > escaped.
+std::string html_from_text(std::string_view text);
 std::string url_base(const Context& cx, xml_node node,
                      std::string_view fallback);
 std::string resolve_at(const Context& cx, xml_node node,

@@ -9,9 +9,13 @@
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"
+#include "parse_detail.h"
 
 namespace feedmark {
 namespace {
+
+using parse_detail::first_nonempty;
+using parse_detail::html_from_text;
 
 using json = nlohmann::json;
 
@@ -23,15 +27,6 @@ std::string string_at(const json& object, const char* key) {
     return {};
   }
   return std::string(trim(it->get_ref<const std::string&>()));
-}
-
-std::string first_nonempty(std::initializer_list<std::string> values) {
-  for (const std::string& v : values) {
-    if (!v.empty()) {
-      return v;
-    }
-  }
-  return {};
 }
 
 // Version 1.1 has "authors" (a list); 1.0 has "author" (one object).
@@ -95,16 +90,16 @@ void add_image(const std::string& url, const std::string& base, Item& out) {
   }
 }
 
-std::string escaped(std::string_view text) {
-  std::string out;
-  append_html_escaped(out, text);
-  return out;
-}
+/// What every item of one feed shares, worked out once.
+struct FeedContext {
+  std::string base;    ///< relative URLs resolve against it
+  std::string author;  ///< the feed's author, for items without one
+  const ParseOptions& options;
+};
 
-Item parse_json_item(const json& item, const json& root, const Feed& feed,
-                     const std::string& document_url,
-                     const ParseOptions& options) {
-  const std::string base = first_nonempty({feed.link, document_url});
+Item parse_json_item(const json& item, const FeedContext& cx) {
+  const std::string& base = cx.base;
+  const ParseOptions& options = cx.options;
   Item out;
   // "id" may be a number in 1.0 feeds; the spec says to read it as a string.
   const auto id = item.find("id");
@@ -120,12 +115,12 @@ Item parse_json_item(const json& item, const json& root, const Feed& feed,
   out.published = parse_date(string_at(item, "date_published"), options.zone);
   out.updated = parse_date(string_at(item, "date_modified"), options.zone);
   out.author =
-      collapse_whitespace(first_nonempty({author_of(item), author_of(root)}));
+      collapse_whitespace(first_nonempty({author_of(item), cx.author}));
   out.categories = tags_of(item);
   std::string text = string_at(item, "content_text");
   out.content_html =
-      first_nonempty({string_at(item, "content_html"), escaped(text)});
-  out.summary_html = escaped(string_at(item, "summary"));
+      first_nonempty({string_at(item, "content_html"), html_from_text(text)});
+  out.summary_html = html_from_text(string_at(item, "summary"));
   out.base = first_nonempty({out.link, base});
   add_image(string_at(item, "image"), base, out);
   add_image(string_at(item, "banner_image"), base, out);
@@ -161,10 +156,11 @@ Feed feed_of(const json& root, const std::string& document_url,
   feed.image = resolve_url(
       first_nonempty({feed.link, document_url}),
       first_nonempty({string_at(root, "icon"), string_at(root, "favicon")}));
+  const FeedContext cx{first_nonempty({feed.link, document_url}),
+                       author_of(root), options};
   for (const json& item : root.at("items")) {
     if (item.is_object()) {
-      feed.items.push_back(
-          parse_json_item(item, root, feed, document_url, options));
+      feed.items.push_back(parse_json_item(item, cx));
     }
   }
   feed.updated = newest_date(feed.items);

@@ -26,12 +26,6 @@ struct StringWriter : pugi::xml_writer {
   }
 };
 
-std::string html_from_text(std::string_view text) {
-  std::string out;
-  append_html_escaped(out, text);
-  return out;
-}
-
 bool is_void_element(std::string_view name) {
   for (std::string_view v :
        {"br", "img", "hr", "input", "col", "source", "wbr", "area", "track",
@@ -225,6 +219,12 @@ std::optional<UnixTime> first_date(
     }
   }
   return std::nullopt;
+}
+
+std::string html_from_text(std::string_view text) {
+  std::string out;
+  append_html_escaped(out, text);
+  return out;
 }
 
 }  // namespace feedmark::parse_detail
