@@ -316,6 +316,10 @@ class Guard {
     }
     close_formatting_if_over_budget(at);
     if (is_formatting(tag)) {
+      if (formatting_.size() >= kMaxOpenFormatting) {
+        rewrite_.replace(at, span.end, "");  // its end tag closes nothing
+        return span.end;
+      }
       push_formatting({tag, html_.substr(at, span.end - at)});
     }
     if (span.attribute_cut != std::string_view::npos && span.closed) {

@@ -18,14 +18,18 @@ inline constexpr std::size_t kMaxAttributes = 256;
 inline constexpr std::size_t kMaxParseNodes = std::size_t{1} << 19;
 /// Formatting elements left open may be re-opened in later blocks until the
 /// bytes of those copies pass this.
-inline constexpr std::size_t kFormattingBudget = std::size_t{8} << 20;
+inline constexpr std::size_t kFormattingBudget = std::size_t{1} << 20;
+/// At most this many formatting elements stay open at once; the start tag
+/// of one more is dropped (nested <b> past 64 shows nothing more).
+inline constexpr std::size_t kMaxOpenFormatting = 64;
 
 /// What gumbo is given of `html`: all of it, as it is, for any real
 /// article. A hostile one is bounded so that parsing costs time and memory
 /// linear in its size: nesting past kMaxParseDepth and nodes past
 /// kMaxParseNodes cut it off there, attributes past kMaxAttributes are
-/// dropped, and formatting elements left open are closed once re-opening
-/// them in every block would cost more than kFormattingBudget. Returns a
+/// dropped, at most kMaxOpenFormatting formatting elements stay open, and
+/// those left open are closed once re-opening them in every block would
+/// cost more than kFormattingBudget. Returns a
 /// view of `html`, or of `storage` when something changed.
 std::string_view bounded_for_parser(std::string_view html,
                                     std::string& storage);
