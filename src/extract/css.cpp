@@ -8,7 +8,9 @@
 #include "feedmark/extract/css.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <unordered_set>
 #include <vector>
 
 #include "feedmark/util/text.h"
@@ -16,17 +18,34 @@
 namespace feedmark {
 namespace {
 
-// `word` is one of the space-separated words of `list`.
-bool is_listed(std::string_view list, std::string_view word) {
-  for (std::size_t i = 0; i < list.size();) {
-    const std::size_t end = std::min(list.find(' ', i), list.size());
-    if (list.substr(i, end - i) == word) {
-      return true;
+/// The words of a space-separated list, looked up in constant time and in
+/// any case, without a lower-case copy on the heap.
+class WordSet {
+ public:
+  explicit WordSet(std::string_view list) {
+    for (std::size_t i = 0; i < list.size();) {
+      const std::size_t end = std::min(list.find(' ', i), list.size());
+      words_.insert(list.substr(i, end - i));
+      longest_ = std::max(longest_, end - i);
+      i = end + 1;
     }
-    i = end + 1;
   }
-  return false;
-}
+  bool contains_folded(std::string_view word) const {
+    std::array<char, 64> folded{};
+    if (word.size() > longest_ || word.size() > folded.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      const char c = word[i];
+      folded[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return words_.contains(std::string_view(folded.data(), word.size()));
+  }
+
+ private:
+  std::unordered_set<std::string_view> words_;  ///< view the literals
+  std::size_t longest_ = 0;
+};
 
 constexpr std::string_view kCssProperties =
     "azimuth background-color border-bottom-color border-collapse border-color "
@@ -229,8 +248,9 @@ bool is_plain_box_value(std::string_view value) {
       i = end == std::string_view::npos ? value.size() : end + 1;
       continue;
     }
-    if (!is_listed(kCssKeywords, ascii_lowercase(token)) &&
-        !is_css_hex_color(token) && !is_css_number(token)) {
+    static const WordSet keywords(kCssKeywords);
+    if (!keywords.contains_folded(token) && !is_css_hex_color(token) &&
+        !is_css_number(token)) {
       return false;
     }
     i = end;
@@ -261,12 +281,13 @@ bool is_box_property(std::string_view name) {
 
 bool is_allowed_declaration(std::string_view name, std::string_view value,
                             bool svg) {
-  const std::string lower = ascii_lowercase(name);
-  if (is_listed(kCssProperties, lower) ||
-      (svg && is_listed(kSvgCssProperties, lower))) {
+  static const WordSet properties(kCssProperties);
+  static const WordSet svg_properties(kSvgCssProperties);
+  if (properties.contains_folded(name) ||
+      (svg && svg_properties.contains_folded(name))) {
     return true;
   }
-  return is_box_property(lower) && is_plain_box_value(value);
+  return is_box_property(ascii_lowercase(name)) && is_plain_box_value(value);
 }
 
 }  // namespace
