@@ -64,7 +64,10 @@ struct Choice {
   bool valid_utf8 = false;  ///< the bytes were checked and are valid UTF-8
 };
 
-unsigned char byte_at(std::string_view text, std::size_t i);
+// Called for every byte of a document: inline, not across files.
+inline unsigned char byte_at(std::string_view text, std::size_t i) {
+  return static_cast<unsigned char>(text[i]);
+}
 bool is_utf16(std::string_view charset);
 bool is_utf32(std::string_view charset);
 bool is_wide(std::string_view charset);

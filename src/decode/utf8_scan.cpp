@@ -56,10 +56,6 @@ constexpr Bom kBoms[] = {
 
 }  // namespace
 
-unsigned char byte_at(std::string_view text, std::size_t i) {
-  return static_cast<unsigned char>(text[i]);
-}
-
 bool is_utf16(std::string_view charset) {
   return charset.starts_with("UTF-16");
 }
