@@ -55,9 +55,10 @@ struct FeedWriter {
   std::optional<Error> first_error;
 
   void process(ItemWork& w);
-  bool in_place(ItemWork& w, const fs::path& path, const ArticleEntry* known);
-  Result<void> put_in_place(ItemWork& w, const fs::path& path,
-                            const std::string& rendered);
+  bool in_place(ItemWork& w, const fs::path& path, const ArticleEntry* known,
+                bool& exists);
+  Result<void> put_in_place(const fs::path& path, const std::string& rendered,
+                            const std::string& record);
 };
 
 // Whether the file at `path` already is the article as rendered: trusted
@@ -65,9 +66,10 @@ struct FeedWriter {
 // read. The file may have been written by a run killed before it saved the
 // state, or be older than a state file put back.
 bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
-                          const ArticleEntry* known) {
+                          const ArticleEntry* known, bool& exists) {
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(path, ec);
+  exists = !ec || ec != std::errc::no_such_file_or_directory;
   if (ec) {
     return false;
   }
@@ -95,12 +97,11 @@ void FeedWriter::process(ItemWork& w) {
       recorded != state.articles.end() && recorded->second.digest == w.digest
           ? &recorded->second
           : nullptr;
-  if (in_place(w, path, known)) {
+  bool exists = false;
+  if (in_place(w, path, known, exists)) {
     return;
   }
-  std::error_code ec;
-  w.status = fs::exists(path, ec) ? ItemWork::Status::kUpdated
-                                  : ItemWork::Status::kNew;
+  w.status = exists ? ItemWork::Status::kUpdated : ItemWork::Status::kNew;
   w.captured_ms = options.captured_ms;
   if (known != nullptr) {
     // Deleted or damaged (a power cut can leave a file empty): put back as
@@ -112,11 +113,16 @@ void FeedWriter::process(ItemWork& w) {
   if (options.dry_run) {
     return;
   }
+  const std::string record =
+      options.journal == nullptr
+          ? std::string()
+          : article_record_json(path, feed_id, w.article,
+                                w.status == ItemWork::Status::kUpdated);
   // One writer at a time: creating files in one folder serializes on the
   // folder's lock in the kernel, and threads spinning on it cost more CPU than
   // the writes themselves; the other threads extract meanwhile.
   const std::lock_guard lock(write_mutex);
-  if (auto written = put_in_place(w, path, rendered); !written) {
+  if (auto written = put_in_place(path, rendered, record); !written) {
     w.status = ItemWork::Status::kFailed;
     if (!first_error) {
       first_error = written.error();
@@ -126,16 +132,15 @@ void FeedWriter::process(ItemWork& w) {
 
 // The journal learns of the file before it is in place, so a kill at any
 // instant leaves no article on disk that no run will print.
-Result<void> FeedWriter::put_in_place(ItemWork& w, const fs::path& path,
-                                      const std::string& rendered) {
+Result<void> FeedWriter::put_in_place(const fs::path& path,
+                                      const std::string& rendered,
+                                      const std::string& record) {
   Result<StagedFile> staged = StagedFile::write(path, rendered);
   if (!staged) {
     return tl::unexpected(staged.error());
   }
   if (options.journal != nullptr) {
-    if (auto noted = options.journal->append(article_record_json(
-            path, feed_id, w.article, w.status == ItemWork::Status::kUpdated));
-        !noted) {
+    if (auto noted = options.journal->append(record); !noted) {
       return noted;
     }
   }
