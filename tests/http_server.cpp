@@ -47,4 +47,18 @@ std::size_t TestServer::count(const std::string& path) const {
                        [&](const Seen& s) { return s.path == path; });
 }
 
+void serve_with_etag(TestServer& server, const std::string& path,
+                     std::string body, std::string etag) {
+  server.routes().Get(path,
+                      [body = std::move(body), etag = std::move(etag)](
+                          const httplib::Request& req, httplib::Response& res) {
+                        if (req.get_header_value("If-None-Match") == etag) {
+                          res.status = 304;
+                          return;
+                        }
+                        res.set_header("ETag", etag);
+                        res.set_content(body, "application/rss+xml");
+                      });
+}
+
 }  // namespace feedmark::test

@@ -41,4 +41,9 @@ class TestServer {
   std::vector<Seen> seen_;
 };
 
+/// Serves `body` at `path` with ETag `etag`, answering 304 to a request
+/// that sends it back in If-None-Match.
+void serve_with_etag(TestServer& server, const std::string& path,
+                     std::string body, std::string etag = "\"v1\"");
+
 }  // namespace feedmark::test

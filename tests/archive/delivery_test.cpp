@@ -210,16 +210,7 @@ TEST_CASE(
     "old validators",
     "[cli][delivery][http]") {
   TestServer server;
-  const std::string body = rss_feed(4);
-  server.routes().Get("/feed.xml",
-                      [&](const httplib::Request& req, httplib::Response& res) {
-                        if (req.get_header_value("If-None-Match") == "\"v1\"") {
-                          res.status = 304;
-                          return;
-                        }
-                        res.set_header("ETag", "\"v1\"");
-                        res.set_content(body, "application/rss+xml");
-                      });
+  serve_with_etag(server, "/feed.xml", rss_feed(4));
   server.start();
   TempDir tmp;
   const fs::path archive = tmp / "archive";
@@ -266,16 +257,7 @@ TEST_CASE(
     "answer 304",
     "[cli][delivery][http]") {
   TestServer server;
-  const std::string body = rss_feed(3);
-  server.routes().Get("/feed.xml",
-                      [&](const httplib::Request& req, httplib::Response& res) {
-                        if (req.get_header_value("If-None-Match") == "\"v1\"") {
-                          res.status = 304;
-                          return;
-                        }
-                        res.set_header("ETag", "\"v1\"");
-                        res.set_content(body, "application/rss+xml");
-                      });
+  serve_with_etag(server, "/feed.xml", rss_feed(3));
   server.start();
   TempDir tmp;
   const fs::path archive = tmp / "archive";

@@ -145,15 +145,7 @@ TEST_CASE("Validators round trip through .state.json; a 304 writes nothing",
 TEST_CASE("A deleted article is fetched again whatever the validators say",
           "[cli][http]") {
   TestServer server;
-  server.routes().Get("/feed.xml",
-                      [&](const httplib::Request& req, httplib::Response& res) {
-                        if (req.get_header_value("If-None-Match") == "\"v1\"") {
-                          res.status = 304;
-                          return;
-                        }
-                        res.set_header("ETag", "\"v1\"");
-                        res.set_content(rss("gone", 1), "application/rss+xml");
-                      });
+  serve_with_etag(server, "/feed.xml", rss("gone", 1));
   server.start();
   TempDir tmp;
   const fs::path archive = tmp / "archive";

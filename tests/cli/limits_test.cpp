@@ -38,6 +38,18 @@ void write_hostile_feed(const fs::path& path, const std::string& prefix,
                  html + "]]></description></item></channel></rss>");
 }
 
+/// A feed of two items written to `tmp`/feed.xml and archived in
+/// `tmp`/a; returns the archive.
+fs::path archived_feed(const TempDir& tmp) {
+  write_text(tmp / "feed.xml", rss_feed(2));
+  const fs::path archive = tmp / "a";
+  REQUIRE(run_feedmark(
+              {"fetch", (tmp / "feed.xml").string(), "-a", archive.string()},
+              {}, kEpoch)
+              .status == 0);
+  return archive;
+}
+
 std::uintmax_t largest_article(const fs::path& archive) {
   std::uintmax_t largest = 0;
   for (const std::string& rel : markdown_files(archive)) {
@@ -170,12 +182,7 @@ TEST_CASE("Output that cannot be written is an error", "[cli]") {
 TEST_CASE("A feed folder that cannot be read fails the run, not the index",
           "[cli][archive]") {
   TempDir tmp;
-  write_text(tmp / "feed.xml", rss_feed(2));
-  const fs::path archive = tmp / "a";
-  REQUIRE(run_feedmark(
-              {"fetch", (tmp / "feed.xml").string(), "-a", archive.string()},
-              {}, kEpoch)
-              .status == 0);
+  const fs::path archive = archived_feed(tmp);
   const std::string root = read_text(archive / "index.md");
   // A folder name of a feed that loops on itself: reading it fails (ELOOP)
   // even for root, as a folder without permission fails for a user.
@@ -196,12 +203,7 @@ TEST_CASE(
     "Temporary files are removed under the lock, whatever process left them",
     "[cli][archive]") {
   TempDir tmp;
-  write_text(tmp / "feed.xml", rss_feed(2));
-  const fs::path archive = tmp / "a";
-  REQUIRE(run_feedmark(
-              {"fetch", (tmp / "feed.xml").string(), "-a", archive.string()},
-              {}, kEpoch)
-              .status == 0);
+  const fs::path archive = archived_feed(tmp);
   fs::path feed_dir;
   for (const auto& e : fs::directory_iterator(archive)) {
     if (e.is_directory()) {
