@@ -167,19 +167,27 @@ std::pair<xml_node, std::string> first_html(
 /// each resolved against the one before (the outermost against the
 /// document URL). Empty when no element up to here set one.
 std::string xml_base_at(const Context& cx, xml_node node) {
-  std::vector<std::string_view> bases;
-  for (xml_node n = node; n; n = n.parent()) {
-    if (const char* base = n.attribute("xml:base").value(); *base != '\0') {
-      bases.push_back(base);
-    }
-  }
+  // The elements up to the nearest one whose base is known, then each
+  // base resolved against its parent's on the way back down.
+  std::vector<xml_node> chain;
   std::string base;
-  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
-    std::string resolved = resolve_url(
-        base.empty() ? cx.document_url : std::string_view(base), *it);
-    if (!resolved.empty()) {
-      base = std::move(resolved);
+  for (xml_node n = node; n; n = n.parent()) {
+    if (const auto known = cx.bases.find(n.internal_object());
+        known != cx.bases.end()) {
+      base = known->second;
+      break;
     }
+    chain.push_back(n);
+  }
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (const char* own = it->attribute("xml:base").value(); *own != '\0') {
+      std::string resolved = resolve_url(
+          base.empty() ? cx.document_url : std::string_view(base), own);
+      if (!resolved.empty()) {
+        base = std::move(resolved);
+      }
+    }
+    cx.bases.emplace(it->internal_object(), base);
   }
   return base;
 }

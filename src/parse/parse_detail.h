@@ -125,6 +125,9 @@ struct Context {
   const Names& names;
   const ParseOptions& options;
   std::string_view document_url;
+  /// The xml:base in effect at each element asked about, so that an item's
+  /// URLs do not each resolve the chain of bases up to the root again.
+  mutable std::unordered_map<const void*, std::string> bases = {};
 };
 
 // Element names match in any case: feeds write <pubdate>, <TiTlE>, and
