@@ -68,7 +68,7 @@ constexpr std::string_view kWindows1252 = "WINDOWS-1252";
 
 // A label from the feed, quoted for a one-line warning: control
 // characters, quotes and backslashes escaped, and cut after 40 bytes.
-std::string quoted(std::string_view text) {
+std::string quoted_for_warning(std::string_view text) {
   constexpr std::size_t kMaxShown = 40;
   std::size_t shown = std::min(text.size(), kMaxShown);
   while (shown < text.size() && shown > 0 &&
@@ -107,9 +107,9 @@ Choice checked_against_bytes(Choice choice, std::string_view body,
     if (census.invalid > 0 || census.characters == 0) {
       return choice;
     }
-    warnings.push_back(
-        fmt::format("the {} says {}, but the bytes are UTF-8; decoded as utf-8",
-                    origin_name(choice.origin), quoted(choice.name)));
+    warnings.push_back(fmt::format(
+        "the {} says {}, but the bytes are UTF-8; decoded as utf-8",
+        origin_name(choice.origin), quoted_for_warning(choice.name)));
     Choice utf8 = chosen(kUtf8, choice.origin);
     utf8.valid_utf8 = true;  // the census found no invalid sequence
     return utf8;
@@ -143,8 +143,8 @@ Choice checked_against_bytes(Choice choice, std::string_view body,
                         decoded_as)
           : fmt::format("the {} says {}, but the bytes are not UTF-8; "
                         "decoded as {}",
-                        origin_name(choice.origin), quoted(choice.name),
-                        decoded_as));
+                        origin_name(choice.origin),
+                        quoted_for_warning(choice.name), decoded_as));
   return fallback;
 }
 
@@ -342,7 +342,7 @@ std::string declaration_conflict(const Choice& choice, std::string_view utf8) {
   if (charset.empty()) {
     return fmt::format(
         "unknown charset {} in the XML declaration; decoded as {}",
-        quoted(declared), choice.name);
+        quoted_for_warning(declared), choice.name);
   }
   if (choice.origin == Origin::kDetected) {
     return {};  // a known label was weighed against the bytes already
@@ -354,11 +354,11 @@ std::string declaration_conflict(const Choice& choice, std::string_view utf8) {
     return fmt::format(
         "the XML declaration says {}, but the text is single-byte; "
         "decoded as {}",
-        quoted(declared), choice.name);
+        quoted_for_warning(declared), choice.name);
   }
   return fmt::format("the {} says {}, the XML declaration {}; decoded as {}",
-                     origin_name(choice.origin), choice.name, quoted(declared),
-                     choice.name);
+                     origin_name(choice.origin), choice.name,
+                     quoted_for_warning(declared), choice.name);
 }
 
 }  // namespace
