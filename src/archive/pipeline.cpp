@@ -69,7 +69,7 @@ bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
                           const ArticleEntry* known, bool& exists) {
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(path, ec);
-  exists = !ec || ec != std::errc::no_such_file_or_directory;
+  exists = ec != std::errc::no_such_file_or_directory;  // a directory there too
   if (ec) {
     return false;
   }
