@@ -79,16 +79,31 @@ void check_same_articles(const fs::path& archive, const fs::path& reference) {
   }
 }
 
-struct BigFeed {
-  TempDir tmp;
-  fs::path feed = tmp / "big.xml";
-  fs::path reference = tmp / "reference";
-  BigFeed() {
+/// A 5,000-item feed and the archive a clean run makes of it, built once per
+/// test process: each SECTION runs its test case again, and under ASan one
+/// run of this feed takes seconds.
+struct BigReference {
+  TempDir dir;
+  fs::path feed = dir / "big.xml";
+  fs::path archive = dir / "reference";
+  BigReference() {
     write_text(feed, rss_feed(5000));
-    REQUIRE(run_feedmark({"fetch", feed.string(), "-a", reference.string()}, {},
+    REQUIRE(run_feedmark({"fetch", feed.string(), "-a", archive.string()}, {},
                          kEpoch)
                 .status == 0);
-    REQUIRE(article_files(reference).size() == 5000);
+    REQUIRE(article_files(archive).size() == 5000);
+  }
+};
+
+/// A fresh folder for one test, with the shared feed and its reference.
+struct BigFeed {
+  TempDir tmp;
+  fs::path feed;
+  fs::path reference;
+  BigFeed() {
+    static const BigReference shared;
+    feed = shared.feed;
+    reference = shared.archive;
   }
 };
 
