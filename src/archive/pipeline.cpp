@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
+#include "feedmark/archive/catalogue.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/parallel.h"
@@ -23,10 +25,14 @@ namespace fs = std::filesystem;
 struct ItemWork {
   enum class Status { kUnchanged, kNew, kUpdated, kFailed };
   const Item* item = nullptr;
-  Article article;
-  std::string digest;
-  std::int64_t size = -1;         ///< of the file, once in place
-  std::int64_t captured_ms = -1;  ///< of the version in place
+  std::string id;
+  std::string fingerprint;  ///< item_fingerprint
+  Article article;          ///< extracted unless the fingerprint was known
+  bool extracted = false;
+  ArticleEntry entry;  ///< of the version in place
+  /// The version a written article replaced, if known: the indexes move
+  /// it when its month changed.
+  std::optional<ArticleEntry> before;
   Status status = Status::kUnchanged;
 };
 
@@ -39,7 +45,9 @@ std::vector<ItemWork> unique_items(const Feed& feed) {
   for (const Item& item : feed.items) {
     std::string id = short_hash(item_key(item));
     if (seen.insert(id).second) {
-      work.emplace_back().item = &item;
+      ItemWork& w = work.emplace_back();
+      w.item = &item;
+      w.id = std::move(id);
     }
   }
   return work;
@@ -50,11 +58,13 @@ struct FeedWriter {
   const ArchiveOptions& options;
   const fs::path& dir;
   const std::string& feed_id;
-  const FeedState& state;
+  /// The state's current items, by id.
+  std::unordered_map<std::string_view, const CurrentItem*> known;
   std::mutex write_mutex;
   std::optional<Error> first_error;
 
   void process(ItemWork& w);
+  bool unchanged_since_archived(ItemWork& w, const CurrentItem* item) const;
   bool in_place(ItemWork& w, const fs::path& path, const ArticleEntry* known,
                 bool& exists);
   Result<void> put_in_place(const fs::path& path, const std::string& rendered,
@@ -74,42 +84,73 @@ bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
     return false;
   }
   if (known != nullptr && static_cast<std::uintmax_t>(known->size) == size) {
-    w.captured_ms = known->captured_ms;
-    w.size = known->size;
+    w.entry.captured_ms = known->captured_ms;
+    w.entry.size = known->size;
     return true;
   }
-  const std::optional<ArticleEntry> on_disk = read_article_entry(path);
-  if (on_disk && on_disk->digest == w.digest) {
-    w.captured_ms = on_disk->captured_ms;
-    w.size = on_disk->size;
+  std::optional<ArticleEntry> on_disk = read_article_entry(path);
+  if (on_disk && on_disk->digest == w.entry.digest) {
+    w.entry.captured_ms = on_disk->captured_ms;
+    w.entry.size = on_disk->size;
     return true;
+  }
+  if (!w.before) {
+    w.before = std::move(on_disk);
   }
   return false;
 }
 
+// An item whose fingerprint is the one archived, with its file of the size
+// recorded, needs nothing: no extraction, no rendering, one stat.
+bool FeedWriter::unchanged_since_archived(ItemWork& w,
+                                          const CurrentItem* item) const {
+  if (item == nullptr || item->fingerprint.empty() ||
+      item->fingerprint != w.fingerprint || item->entry.size < 0) {
+    return false;
+  }
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(dir / (w.id + ".md"), ec);
+  if (ec || size != static_cast<std::uintmax_t>(item->entry.size)) {
+    return false;
+  }
+  w.entry = item->entry;
+  return true;
+}
+
 void FeedWriter::process(ItemWork& w) {
-  w.article = extract_article(*w.item, {options.image_proxy});
+  const ExtractOptions extract_options{options.image_proxy};
+  w.fingerprint = item_fingerprint(*w.item, extract_options);
+  const auto found = known.find(w.id);
+  const CurrentItem* item = found == known.end() ? nullptr : found->second;
+  if (unchanged_since_archived(w, item)) {
+    return;
+  }
+  w.article = extract_article(*w.item, extract_options);
+  w.extracted = true;
   std::string rendered = render_article(w.article, options.captured_ms);
-  w.digest = short_hash(article_content(rendered));
-  const fs::path path = dir / (w.article.id + ".md");
-  const auto recorded = state.articles.find(w.article.id);
-  const ArticleEntry* known =
-      recorded != state.articles.end() && recorded->second.digest == w.digest
-          ? &recorded->second
-          : nullptr;
+  w.entry.title_md = escape_markdown_text(w.article.title);
+  w.entry.published = w.article.published;
+  w.entry.digest = short_hash(article_content(rendered));
+  if (item != nullptr) {
+    w.before = item->entry;
+  }
+  const fs::path path = dir / (w.id + ".md");
+  const ArticleEntry* recorded =
+      item != nullptr && item->entry.digest == w.entry.digest ? &item->entry
+                                                              : nullptr;
   bool exists = false;
-  if (in_place(w, path, known, exists)) {
+  if (in_place(w, path, recorded, exists)) {
     return;
   }
   w.status = exists ? ItemWork::Status::kUpdated : ItemWork::Status::kNew;
-  w.captured_ms = options.captured_ms;
-  if (known != nullptr) {
+  w.entry.captured_ms = options.captured_ms;
+  if (recorded != nullptr) {
     // Deleted or damaged (a power cut can leave a file empty): put back as
     // it was recorded, capture time included.
-    w.captured_ms = known->captured_ms;
-    rendered = render_article(w.article, w.captured_ms);
+    w.entry.captured_ms = recorded->captured_ms;
+    rendered = render_article(w.article, w.entry.captured_ms);
   }
-  w.size = static_cast<std::int64_t>(rendered.size());
+  w.entry.size = static_cast<std::int64_t>(rendered.size());
   if (options.dry_run) {
     return;
   }
@@ -156,25 +197,62 @@ bool was_written(const ItemWork& w) {
          w.status == ItemWork::Status::kUpdated;
 }
 
-void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
+// A failed article is listed without its fingerprint or size: the next run
+// extracts it again, and sends no validators until it is written.
+void record_in_state(std::vector<ItemWork>& work, FeedState& state) {
   state.current.clear();
-  for (const ItemWork& w : work) {
-    state.current.push_back(w.article.id);
+  state.current.reserve(work.size());
+  for (ItemWork& w : work) {
     if (w.status == ItemWork::Status::kFailed) {
-      continue;
+      state.current.push_back({w.id, "", {}});
+    } else {
+      state.current.push_back({w.id, w.fingerprint, w.entry});
     }
-    state.articles[w.article.id] = {escape_markdown_text(w.article.title),
-                                    w.article.published, w.captured_ms,
-                                    w.digest, w.size};
   }
+}
+
+std::vector<IndexChange> index_changes(const std::vector<ItemWork>& work) {
+  std::vector<IndexChange> changes;
+  for (const ItemWork& w : work) {
+    if (w.status == ItemWork::Status::kNew ||
+        w.status == ItemWork::Status::kUpdated) {
+      changes.push_back({w.id, w.before, w.entry});
+    }
+  }
+  return changes;
+}
+
+// The indexes change with the articles or the feed's title and link; a
+// folder whose month counts are not known (no state, or an older one) has
+// them rebuilt from its files, once.
+Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
+                            const std::vector<IndexChange>& changes,
+                            FeedState& state) {
+  const std::string header = feed_index_header(state.title, state.link);
+  if (!state.months) {
+    Result<MonthCounts> months = rebuild_feed_index(dir, header);
+    if (!months) {
+      return tl::unexpected(months.error());
+    }
+    state.months = std::move(*months);
+    return {};
+  }
+  std::error_code ec;
+  if (changes.empty() && header == old_header &&
+      fs::exists(dir / "index.md", ec)) {
+    return {};
+  }
+  return update_feed_index(dir, header, changes, *state.months);
 }
 
 // The articles reach the disk before the state that lists them, so the
 // state never vouches for a file a power cut could leave empty: one syncfs
 // for the whole feed, then the state, itself synced before its rename.
-Result<void> save_feed(const fs::path& dir, const FeedState& state,
-                       bool wrote_articles) {
-  if (auto indexed = write_feed_index(dir, state); !indexed) {
+Result<void> save_feed(const fs::path& dir, const std::string& old_header,
+                       const std::vector<IndexChange>& changes,
+                       FeedState& state, bool wrote_articles) {
+  if (auto indexed = update_indexes(dir, old_header, changes, state);
+      !indexed) {
     return indexed;
   }
   if (wrote_articles) {
@@ -237,8 +315,71 @@ std::string feed_key_for(const Source& source, const Feed& feed,
   return ec ? source.location : absolute.lexically_normal().string();
 }
 
+namespace {
+
+// The bytes of a document and every option that shapes its articles.
+std::string body_fingerprint(std::string_view body,
+                             const ArchiveOptions& options) {
+  return Fingerprint()
+      .add(FEEDMARK_VERSION)
+      .add(options.image_proxy)
+      .add(options.zone)
+      .add(options.encoding)
+      .add(body)
+      .hex();
+}
+
+// The feed key when it is known before parsing: a URL, or --feed-url.
+std::string key_before_parsing(const Source& source,
+                               const ArchiveOptions& options) {
+  return source.kind == Source::Kind::kUrl ? source.location : options.feed_url;
+}
+
+// A document whose bytes are those last archived, under the same options,
+// made the articles that are in place: nothing to decode, parse or write.
+// Only the validators and the deferral change.
+// `state` is the folder's state when its key is known before parsing; it
+// is kept for the rest of the run when the body changed.
+std::optional<FeedOutcome> archive_if_same_body(
+    const Source& source, const std::string& fingerprint, Response& response,
+    const ArchiveOptions& options, std::optional<FeedState>& state) {
+  const std::string key = key_before_parsing(source, options);
+  if (key.empty()) {
+    return std::nullopt;
+  }
+  const fs::path dir = options.archive / feed_id(key);
+  state = read_state_file(dir);
+  if (!state || state->body != fingerprint ||
+      !current_articles_intact(dir, *state)) {
+    return std::nullopt;
+  }
+  FeedOutcome outcome;
+  outcome.feed_id = feed_id(key);
+  outcome.items = state->current.size();
+  outcome.bytes = response.body.size();
+  outcome.same_document = true;
+  if (!options.dry_run) {
+    state->etag = std::move(response.etag);
+    state->last_modified = std::move(response.last_modified);
+    state->next_fetch.reset();
+    state->deferred_since.reset();
+    if (auto saved = save_feed_state(dir, *state); !saved) {
+      outcome.failure = write_failure(source, saved.error());
+    }
+  }
+  return outcome;
+}
+
+}  // namespace
+
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                                      const ArchiveOptions& options) {
+  const std::string fingerprint = body_fingerprint(response.body, options);
+  std::optional<FeedState> early_state;
+  if (std::optional<FeedOutcome> same = archive_if_same_body(
+          source, fingerprint, response, options, early_state)) {
+    return std::move(*same);
+  }
   const std::size_t bytes = response.body.size();
   std::string etag = std::move(response.etag);
   std::string last_modified = std::move(response.last_modified);
@@ -253,16 +394,15 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
     return tl::unexpected(feed.error());
   }
   FeedOutcome outcome;
-  outcome.feed_id = feed_id(feed_key_for(source, *feed, options.feed_url));
+  const std::string key = feed_key_for(source, *feed, options.feed_url);
+  outcome.feed_id = feed_id(key);
   outcome.items = feed->items.size();
   outcome.bytes = bytes;
   outcome.warnings = feed->warnings;
   const fs::path dir = options.archive / outcome.feed_id;
-  Result<FeedState> loaded = load_feed_state(dir);
-  if (!loaded) {
-    return tl::unexpected(write_failure(source, loaded.error()));
-  }
-  FeedState& state = *loaded;
+  FeedState state = early_state && key == key_before_parsing(source, options)
+                        ? std::move(*early_state)
+                        : load_feed_state(dir);
   std::error_code ec;
   if (!options.dry_run && !fs::create_directories(dir, ec) && ec) {
     return tl::unexpected(
@@ -273,38 +413,48 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   }
 
   std::vector<ItemWork> work = unique_items(*feed);
-  FeedWriter writer{options, dir, outcome.feed_id, state, {}, {}};
+  FeedWriter writer{options, dir, outcome.feed_id, {}, {}, {}};
+  writer.known.reserve(state.current.size());
+  for (const CurrentItem& item : state.current) {
+    writer.known.emplace(item.id, &item);
+  }
   parallel_for(work.size(), options.threads,
                [&](std::size_t i) { writer.process(work[i]); });
 
-  if (!options.dry_run) {
-    state.key = feed_key_for(source, *feed, options.feed_url);
-    state.title = feed->title;
-    state.link = feed->link;
-    // With an article missing, new validators would let a 304 hide it.
-    if (!writer.first_error) {
-      state.etag = std::move(etag);
-      state.last_modified = std::move(last_modified);
-    }
-    state.next_fetch.reset();
-    state.deferred_since.reset();
-    record_in_state(work, state);
-  }
   for (ItemWork& w : work) {
+    outcome.extracted += w.extracted ? 1 : 0;
     if (was_written(w)) {
       const bool updated = w.status == ItemWork::Status::kUpdated;
-      fs::path path = dir / (w.article.id + ".md");
-      outcome.written.push_back(
-          {std::move(path), outcome.feed_id, std::move(w.article), updated});
+      outcome.written.push_back({dir / (w.id + ".md"), outcome.feed_id,
+                                 std::move(w.article), updated});
     }
   }
   if (options.dry_run) {
     return outcome;
   }
+  const std::string old_header = feed_index_header(state.title, state.link);
+  state.key = key;
+  state.title = feed->title;
+  state.link = feed->link;
+  // With an article missing, new validators (or the body's fingerprint)
+  // would let the next run skip it.
+  if (!writer.first_error) {
+    state.etag = std::move(etag);
+    state.last_modified = std::move(last_modified);
+    state.body = fingerprint;
+  } else {
+    state.body.clear();
+  }
+  state.next_fetch.reset();
+  state.deferred_since.reset();
+  const std::vector<IndexChange> changes = index_changes(work);
+  writer.known.clear();  // it points into state.current
+  record_in_state(work, state);
   if (writer.first_error) {
     outcome.failure = write_failure(source, *writer.first_error);
   }
-  if (auto saved = save_feed(dir, state, !outcome.written.empty());
+  if (auto saved =
+          save_feed(dir, old_header, changes, state, !outcome.written.empty());
       !saved && !outcome.failure) {
     outcome.failure = write_failure(source, saved.error());
   }
@@ -322,17 +472,14 @@ Result<UnixTime> defer_feed(const Source& source, UnixTime until,
   if (!fs::create_directories(dir, ec) && ec) {
     return fail("write", dir.string(), ec.message());
   }
-  Result<FeedState> state = load_feed_state(dir);
-  if (!state) {
-    return tl::unexpected(state.error());
-  }
-  state->key = source.location;
-  state->next_fetch = until;
-  state->deferred_since = state->deferred_since.value_or(now);
-  if (auto saved = save_feed_state(dir, *state); !saved) {
+  FeedState state = load_feed_state(dir);
+  state.key = source.location;
+  state.next_fetch = until;
+  state.deferred_since = state.deferred_since.value_or(now);
+  if (auto saved = save_feed_state(dir, state); !saved) {
     return tl::unexpected(saved.error());
   }
-  return *state->deferred_since;
+  return *state.deferred_since;
 }
 
 Result<FeedOutcome> archive_local_source(const Source& source,

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "feedmark/archive/archive.h"
+#include "feedmark/archive/catalogue.h"
 #include "feedmark/archive/pipeline.h"
 #include "feedmark/cli/feedlist.h"
 #include "feedmark/cli/fetch_command.h"

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "feedmark/archive/archive.h"
+#include "feedmark/archive/catalogue.h"
 #include "feedmark/util/parallel.h"
 
 namespace feedmark {
@@ -221,9 +222,11 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
       std::count_if(outcome.written.begin(), outcome.written.end(),
                     [](const ArticleRecord& r) { return r.updated; });
   report_verbose(fmt::format(
-      "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}", source,
+      "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}, {}", source,
       status, outcome.items, outcome.written.size() - updated, updated,
-      outcome.bytes, seconds_text(elapsed), outcome.feed_id));
+      outcome.bytes, seconds_text(elapsed), outcome.feed_id,
+      outcome.same_document ? std::string("same document as last archived")
+                            : fmt::format("{} extracted", outcome.extracted)));
   if (outcome.failure) {
     return on_failure(*outcome.failure);
   }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -24,12 +25,19 @@ Source classify_source(const std::string& text) {
 namespace {
 
 // Reads at most `max_size` bytes; one more means the source is too large.
+// Reads straight into the string, sized from `size_hint` (a regular file's
+// size) so that a 36 MB feed is neither copied nor reallocated.
 Result<std::string> read_bounded(int fd, const std::string& name,
-                                 std::uint64_t max_size) {
+                                 std::uint64_t max_size,
+                                 std::size_t size_hint = 0) {
   std::string body;
-  char buffer[1 << 16];
+  std::size_t used = 0;
+  body.resize(std::max<std::size_t>(size_hint + 1, 1 << 16));
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (used == body.size()) {
+      body.resize(body.size() * 2);
+    }
+    const ssize_t n = ::read(fd, body.data() + used, body.size() - used);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -37,13 +45,14 @@ Result<std::string> read_bounded(int fd, const std::string& name,
       return fail("fetch", name, std::strerror(errno));
     }
     if (n == 0) {
+      body.resize(used);
       return body;
     }
-    if (body.size() + static_cast<std::size_t>(n) > max_size) {
+    used += static_cast<std::size_t>(n);
+    if (used > max_size) {
       return fail("fetch", name,
                   fmt::format("larger than --max-size ({} bytes)", max_size));
     }
-    body.append(buffer, static_cast<std::size_t>(n));
   }
 }
 
@@ -86,7 +95,8 @@ Result<std::string> read_regular_file(const std::string& path,
     body = fail("fetch", path,
                 fmt::format("larger than --max-size ({} bytes)", max_size));
   } else {
-    body = read_bounded(fd, path, max_size);
+    body =
+        read_bounded(fd, path, max_size, static_cast<std::size_t>(st.st_size));
   }
   ::close(fd);
   return body;

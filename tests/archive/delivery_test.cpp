@@ -36,7 +36,7 @@ bool is_complete_article(const std::string& text) {
 std::set<std::string> article_files(const fs::path& archive) {
   std::set<std::string> files;
   for (const std::string& rel : markdown_files(archive)) {
-    if (fs::path(rel).filename() != "index.md") {
+    if (fs::path(rel).filename().string().size() == 19) {  // <item-id>.md
       files.insert((archive / rel).string());
     }
   }

@@ -462,10 +462,11 @@ TEST_CASE("Verbose runs report each feed and permanent moves", "[cli][http]") {
                         ": moved permanently to " + server.url("/feed.xml") +
                         "; update the list");
   const std::string bytes = std::to_string(rss("v", 2).size());
-  CHECK_THAT(lines[1],
-             Catch::Matches("feedmark: " + server.url("/old.xml") +
-                            ": 200, 2 items, 2 new, 0 updated, " + bytes +
-                            " bytes, [0-9.]+ s, feed [0-9a-f]{16}"));
+  CHECK_THAT(
+      lines[1],
+      Catch::Matches("feedmark: " + server.url("/old.xml") +
+                     ": 200, 2 items, 2 new, 0 updated, " + bytes +
+                     " bytes, [0-9.]+ s, feed [0-9a-f]{16}, 2 extracted"));
 }
 
 TEST_CASE("The progress bar is drawn only where it is wanted", "[cli][http]") {

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "feedmark/util/dates.h"
@@ -21,7 +22,21 @@ struct ArticleEntry {
   std::int64_t size = -1;  ///< the file's size in bytes; -1: not known
 };
 
-/// A feed folder's `.state.json`: only a cache, rebuilt from the files.
+/// An item of the last document archived, as the state remembers it.
+struct CurrentItem {
+  std::string id;
+  /// item_fingerprint of the item archived; "" if not known (a state
+  /// written by an older feedmark), which makes the next run extract it.
+  std::string fingerprint;
+  ArticleEntry entry;
+};
+
+/// Article counts by month of a feed's index ("2022-03" -> 412).
+using MonthCounts = std::map<std::string, std::size_t>;
+
+/// A feed folder's `.state.json`: only a cache, rebuilt from the files. It
+/// holds the feed's current items, not its history, so that what a run
+/// reads and writes stays the size of the feed (docs/design.md, "State").
 struct FeedState {
   std::string key;    ///< the feed key its id was made from
   std::string title;  ///< plain text
@@ -32,10 +47,15 @@ struct FeedState {
   /// When a server first asked us to come back later (Retry-After), unless
   /// a fetch has succeeded since.
   std::optional<UnixTime> deferred_since;
-  std::map<std::string, ArticleEntry> articles;  ///< by item id
-  /// The item ids of the last document archived, in its order: the
-  /// articles a 304 would vouch for.
-  std::vector<std::string> current;
+  /// The fingerprint of the document last archived whole (its bytes and the
+  /// options that shaped its articles): the same body again costs a hash.
+  std::string body;
+  /// The items of the last document archived, in its order: the articles a
+  /// 304 or an unchanged body vouches for.
+  std::vector<CurrentItem> current;
+  /// The folder's articles by month; nothing if not known (no state, or one
+  /// from an older feedmark), and then the index is rebuilt from the files.
+  std::optional<MonthCounts> months;
 };
 
 /// `<feed-id>`: the short hash of the feed key.
@@ -47,10 +67,10 @@ std::string article_id_of(const std::filesystem::path& file);
 /// Reads `<dir>/.state.json` alone; nothing if it is missing or damaged.
 std::optional<FeedState> read_state_file(const std::filesystem::path& dir);
 
-/// Reads `<dir>/.state.json`; when it is missing or unreadable, rebuilds the
-/// article entries from the article files (the header from index.md). Fails
-/// only if the folder exists and cannot be listed.
-Result<FeedState> load_feed_state(const std::filesystem::path& dir);
+/// Reads `<dir>/.state.json`, or an empty state (months unknown) if it is
+/// missing or unreadable. A state from an older feedmark, which listed every
+/// article, is read as its current items alone.
+FeedState load_feed_state(const std::filesystem::path& dir);
 
 /// Writes `<dir>/.state.json` if it changed, on the disk before it is put
 /// in place.
@@ -63,31 +83,22 @@ Result<void> save_feed_state(const std::filesystem::path& dir,
 bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 
-/// Reads one article file's index data; nothing if it is not one.
+/// Reads one article file's index data and digest; nothing if it is not one.
 std::optional<ArticleEntry> read_article_entry(
     const std::filesystem::path& file);
 
-/// Every article file of a feed folder, by item id; nothing for a folder
-/// that does not exist, an error for one that cannot be listed.
-Result<std::map<std::string, ArticleEntry>> scan_articles(
-    const std::filesystem::path& dir);
+/// Reads only the first lines of an article file: its title, published and
+/// capture times (no digest, no size). Nothing if it is not an article.
+std::optional<ArticleEntry> read_article_head(
+    const std::filesystem::path& file);
 
-/// The feed's index.md text: header, then articles newest first.
-std::string render_feed_index(
-    const std::string& header_line,
-    const std::map<std::string, ArticleEntry>& articles);
+/// Puts `content` at `path` atomically, unless the file already holds it;
+/// `synced`: on the disk before it is put in place.
+Result<void> write_if_changed(const std::filesystem::path& path,
+                              const std::string& content, bool synced = false);
 
-/// "[{title}]({link})" for a feed index header.
-std::string feed_index_header(const std::string& title,
-                              const std::string& link);
-
-/// Writes `<dir>/index.md` if its content changed.
-Result<void> write_feed_index(const std::filesystem::path& dir,
-                              const FeedState& state);
-
-/// Writes `<archive>/index.md` from the feed folders' index.md files; a
-/// folder that cannot be read is an error, and the index is left as it was.
-Result<void> write_root_index(const std::filesystem::path& archive);
+/// "2f579d79b3d75f19": 16 lowercase hex digits, as feed and item ids are.
+bool is_hex16(std::string_view name);
 
 /// Deletes the temporary files (`.tmp-…`) in `dir`. Call under the archive
 /// lock: no other writer exists then, so every one was left by a run that
@@ -112,9 +123,5 @@ class ArchiveLock {
   explicit ArchiveLock(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
-
-/// `feedmark index`: every feed's index.md from its article files alone, then
-/// the root index. Returns the number of feeds.
-Result<int> rebuild_indexes(const std::filesystem::path& archive);
 
 }  // namespace feedmark

@@ -46,7 +46,11 @@ std::string article_record_json(const std::filesystem::path& path,
 struct FeedOutcome {
   std::string feed_id;
   std::size_t items = 0;
-  std::size_t bytes = 0;               ///< of the document as fetched
+  std::size_t bytes = 0;  ///< of the document as fetched
+  /// The document was byte for byte the one last archived: not parsed.
+  bool same_document = false;
+  /// Items whose articles were extracted (the others were unchanged).
+  std::size_t extracted = 0;
   std::vector<ArticleRecord> written;  ///< in document order, all in place
   std::vector<std::string> warnings;
   /// What went wrong after the feed was parsed (an article, the index or the

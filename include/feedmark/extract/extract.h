@@ -25,6 +25,12 @@ struct ExtractOptions {
 /// The item key: guid/id if present, else the link, else title + date.
 std::string item_key(const Item& item);
 
+/// What decides an item's article, hashed before anything is extracted: the
+/// item's own fields as parsed, the options and feedmark's version. Equal
+/// fingerprints make equal articles, so an archived item whose fingerprint
+/// is unchanged needs no extraction.
+std::string item_fingerprint(const Item& item, const ExtractOptions& options);
+
 /// Builds the article for one item: lead image and caption by the SPEC's
 /// rules, the body (content, else description) sanitized on one line.
 Article extract_article(const Item& item, const ExtractOptions& options);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -7,5 +8,24 @@ namespace feedmark {
 
 /// The first 16 lowercase hex digits of SHA-256(text): feed and item ids.
 std::string short_hash(std::string_view text);
+
+/// SHA-256 over many pieces, for fingerprints of what shaped an output.
+/// Each piece is framed by its length, so ("ab", "c") and ("a", "bc") differ.
+class Fingerprint {
+ public:
+  Fingerprint();
+  ~Fingerprint();
+  Fingerprint(const Fingerprint&) = delete;
+  Fingerprint& operator=(const Fingerprint&) = delete;
+
+  Fingerprint& add(std::string_view piece);
+  Fingerprint& add(long long number);
+  /// 32 lowercase hex digits (128 bits): plenty to tell versions apart.
+  std::string hex();
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
 
 }  // namespace feedmark

@@ -1,0 +1,152 @@
+// `.state.json`: a feed folder's cache of validators, the last body's
+// fingerprint, the current items and the month counts of its index.
+#include <nlohmann/json.hpp>
+
+#include "archive/archive_files.h"
+#include "feedmark/archive/archive.h"
+
+namespace feedmark {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kStateFile = ".state.json";
+// 2: current items with fingerprints, month counts, no article history.
+constexpr int kStateVersion = 2;
+
+json optional_time(const std::optional<UnixTime>& time) {
+  return time ? json(*time) : json(nullptr);
+}
+
+std::optional<UnixTime> time_from(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return it->get<UnixTime>();
+}
+
+ArticleEntry entry_from_json(const json& j) {
+  ArticleEntry e;
+  e.title_md = j.at("title").get<std::string>();
+  e.published = time_from(j, "published");
+  e.captured_ms = j.at("captured_ms").get<std::int64_t>();
+  e.digest = j.at("digest").get<std::string>();
+  e.size = j.value("size", std::int64_t{-1});  // absent before 2026-12-03
+  return e;
+}
+
+// One item per line: a state kept in git shows which items changed.
+std::string current_item_line(const CurrentItem& item) {
+  const ArticleEntry& e = item.entry;
+  const json j = {{"id", item.id},
+                  {"fingerprint", item.fingerprint},
+                  {"title", e.title_md},
+                  {"published", optional_time(e.published)},
+                  {"captured_ms", e.captured_ms},
+                  {"digest", e.digest},
+                  {"size", e.size}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Version 1 listed every article ("articles", by id) and the current ids.
+std::vector<CurrentItem> current_items_of_version_1(const json& j) {
+  std::vector<CurrentItem> current;
+  const json& articles = j.at("articles");
+  for (const std::string& id : j.value("current", std::vector<std::string>{})) {
+    if (const auto it = articles.find(id); it != articles.end()) {
+      current.push_back({id, "", entry_from_json(*it)});
+    }
+  }
+  return current;
+}
+
+}  // namespace
+
+std::optional<FeedState> read_state_file(const fs::path& dir) {
+  const std::optional<std::string> text = read_whole_file(dir / kStateFile);
+  if (!text) {
+    return std::nullopt;
+  }
+  const json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return std::nullopt;
+  }
+  try {
+    FeedState state;
+    state.key = j.value("key", "");
+    state.title = j.value("title", "");
+    state.link = j.value("link", "");
+    state.etag = j.value("etag", "");
+    state.last_modified = j.value("last_modified", "");
+    state.next_fetch = time_from(j, "next_fetch");
+    state.deferred_since = time_from(j, "deferred_since");
+    if (j.value("version", 1) < kStateVersion) {
+      state.current = current_items_of_version_1(j);
+      return state;
+    }
+    state.body = j.value("body", "");
+    for (const json& item : j.at("current")) {
+      state.current.push_back({item.at("id").get<std::string>(),
+                               item.at("fingerprint").get<std::string>(),
+                               entry_from_json(item)});
+    }
+    if (const auto months = j.find("months"); months != j.end()) {
+      state.months = months->get<MonthCounts>();
+    }
+    return state;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged cache is rebuilt from the files
+  }
+}
+
+FeedState load_feed_state(const fs::path& dir) {
+  return read_state_file(dir).value_or(FeedState{});
+}
+
+Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
+  const auto field = [](const char* key, const json& value) {
+    return json(key).dump() + ": " +
+           value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  std::string out = "{\n";
+  for (const std::string& line :
+       {field("version", kStateVersion), field("key", state.key),
+        field("title", state.title), field("link", state.link),
+        field("etag", state.etag), field("last_modified", state.last_modified),
+        field("next_fetch", optional_time(state.next_fetch)),
+        field("deferred_since", optional_time(state.deferred_since)),
+        field("body", state.body)}) {
+    out += " " + line + ",\n";
+  }
+  if (state.months) {
+    out += " " + field("months", *state.months) + ",\n";
+  }
+  out += " \"current\": [";
+  const char* separator = "\n  ";
+  for (const CurrentItem& item : state.current) {
+    out += separator + current_item_line(item);
+    separator = ",\n  ";
+  }
+  out += state.current.empty() ? "]\n}\n" : "\n ]\n}\n";
+  return write_if_changed(dir / kStateFile, out, true);
+}
+
+bool current_articles_intact(const fs::path& dir, const FeedState& state) {
+  if (state.current.empty()) {
+    return false;
+  }
+  std::error_code ec;
+  for (const CurrentItem& item : state.current) {
+    if (item.entry.size < 0 ||
+        fs::file_size(dir / (item.id + ".md"), ec) !=
+            static_cast<std::uintmax_t>(item.entry.size) ||
+        ec) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace feedmark
