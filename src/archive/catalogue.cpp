@@ -7,6 +7,7 @@
 #include <set>
 
 #include "archive/archive_files.h"
+#include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 
 namespace feedmark {
@@ -329,20 +330,29 @@ Result<void> update_feed_index(const fs::path& dir, const std::string& header,
 
 Result<MonthCounts> rebuild_feed_index(const fs::path& dir,
                                        const std::string& header) {
-  std::map<std::string, MonthEntries> by_month;
+  std::vector<std::string> ids;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string id = article_id_of(it->path());
-    if (id.empty()) {
-      continue;
-    }
-    if (std::optional<ArticleEntry> entry = read_article_head(it->path())) {
-      by_month[index_month(*entry)].emplace(id, std::move(*entry));
+    if (std::string id = article_id_of(it->path()); !id.empty()) {
+      ids.push_back(std::move(id));
     }
   }
   if (ec) {
     return fail("write", dir.string(), ec.message());
+  }
+  // Reading the heads is most of the work, and waits on the kernel: on
+  // every core.
+  std::vector<std::optional<ArticleEntry>> heads(ids.size());
+  parallel_for(ids.size(), 0, [&](std::size_t i) {
+    heads[i] = read_article_head(dir / (ids[i] + ".md"));
+  });
+  std::map<std::string, MonthEntries> by_month;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (heads[i]) {
+      by_month[index_month(*heads[i])].emplace(std::move(ids[i]),
+                                               std::move(*heads[i]));
+    }
   }
   MonthCounts months;
   for (const auto& [month, entries] : by_month) {
@@ -472,7 +482,7 @@ Result<int> rebuild_indexes(const fs::path& archive) {
   if (!fs::is_directory(archive, ec)) {
     return fail("index", archive.string(), "no such archive directory");
   }
-  remove_stale_temporaries(archive);
+  remove_stale_temporaries_everywhere(archive);
   int feeds = 0;
   fs::directory_iterator it(archive, ec);
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {

@@ -408,9 +408,6 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
     return tl::unexpected(
         write_failure(source, {"write", dir.string(), ec.message()}));
   }
-  if (!options.dry_run) {
-    remove_stale_temporaries(dir);
-  }
 
   std::vector<ItemWork> work = unique_items(*feed);
   FeedWriter writer{options, dir, outcome.feed_id, {}, {}, {}};

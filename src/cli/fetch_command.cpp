@@ -71,9 +71,6 @@ class FetchRun {
 };
 
 bool FetchRun::run() {
-  if (!plan_.dry_run) {
-    remove_stale_temporaries(plan_.archive);  // under the lock
-  }
   print_undelivered();
   for (const FeedJob& job : plan_.jobs) {
     if (job.source.kind == Source::Kind::kUrl) {
@@ -328,6 +325,14 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
       return acquired.error().stage == "lock" ? kExitLocked : kExitUsage;
     }
     lock.emplace(std::move(*acquired));
+    // Temporaries are left only by a run that died; listing every feed
+    // folder for them would cost what the archive's history costs.
+    if (lock->previous_run_unfinished()) {
+      remove_stale_temporaries_everywhere(plan.archive);
+    } else {
+      remove_stale_temporaries(plan.archive);
+    }
+    lock->mark_running();
     Result<DeliveryJournal> opened = DeliveryJournal::open(plan.archive);
     if (!opened) {
       streams.report_error(opened.error());
@@ -358,6 +363,9 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
       streams.report_error(cleared.error());
       ok = false;
     }
+  }
+  if (lock) {
+    lock->mark_finished();
   }
   return ok ? kExitOk : kExitSourceFailed;
 }

@@ -214,6 +214,10 @@ TEST_CASE(
   const std::string alive = std::to_string(::getpid());
   write_text(archive / (".tmp-" + alive + "-0-index.md.part"), "partial");
   write_text(feed_dir / (".tmp-1-7-0123456789abcdef.md.part"), "partial");
+  fs::create_directories(feed_dir / "index");
+  write_text(feed_dir / "index" / ".tmp-1-8-2022-03.md.part", "partial");
+  // What a run that died leaves: the next one then looks in every folder.
+  write_text(archive / ".running", "");
   const auto run = run_feedmark(
       {"fetch", (tmp / "feed.xml").string(), "-a", archive.string()}, {},
       kEpoch);
@@ -221,6 +225,7 @@ TEST_CASE(
   for (const auto& e : fs::recursive_directory_iterator(archive)) {
     CHECK_FALSE(e.path().filename().string().starts_with(".tmp-"));
   }
+  CHECK_FALSE(fs::exists(archive / ".running"));
 }
 
 }  // namespace feedmark::test

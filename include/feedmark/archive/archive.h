@@ -105,6 +105,11 @@ bool is_hex16(std::string_view name);
 /// was killed while writing (in a container, often with the same PID).
 void remove_stale_temporaries(const std::filesystem::path& dir);
 
+/// remove_stale_temporaries in the archive's root and in every feed folder
+/// with its index/ and .months/: it lists the whole archive, so it is run
+/// only after a run that did not finish, and by `feedmark index`.
+void remove_stale_temporaries_everywhere(const std::filesystem::path& archive);
+
 /// The archive lock, `<archive>/.lock` held with flock(2) while a run writes.
 /// The kernel drops it when the process dies, so a killed run never leaves
 /// the archive locked.
@@ -119,9 +124,22 @@ class ArchiveLock {
   ArchiveLock(const ArchiveLock&) = delete;
   ~ArchiveLock();
 
+  /// Whether the last run that held the lock died before it finished (it
+  /// was killed, or the machine stopped): it may have left temporaries.
+  bool previous_run_unfinished() const { return previous_unfinished_; }
+  /// Creates `<archive>/.running`, which mark_finished() removes: a run
+  /// that finds it knows the last one died.
+  void mark_running();
+  void mark_finished();
+
  private:
-  explicit ArchiveLock(int fd) : fd_(fd) {}
+  ArchiveLock(int fd, std::filesystem::path archive, bool previous_unfinished)
+      : fd_(fd),
+        archive_(std::move(archive)),
+        previous_unfinished_(previous_unfinished) {}
   int fd_ = -1;
+  std::filesystem::path archive_;
+  bool previous_unfinished_ = false;
 };
 
 }  // namespace feedmark
