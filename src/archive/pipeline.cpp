@@ -29,7 +29,8 @@ struct ItemWork {
   std::string fingerprint;  ///< item_fingerprint
   Article article;          ///< extracted unless the fingerprint was known
   bool extracted = false;
-  ArticleEntry entry;  ///< of the version in place
+  bool reindex = false;  ///< in place, but its index line may be missing
+  ArticleEntry entry;    ///< of the version in place
   /// The version a written article replaced, if known: the indexes move
   /// it when its month changed.
   std::optional<ArticleEntry> before;
@@ -70,6 +71,11 @@ struct FeedWriter {
   Result<void> put_in_place(const fs::path& path, const std::string& rendered,
                             const std::string& record);
 };
+
+bool same_index_line(const ArticleEntry& a, const ArticleEntry& b) {
+  return a.title_md == b.title_md && a.published == b.published &&
+         a.captured_ms == b.captured_ms;
+}
 
 // Whether the file at `path` already is the article as rendered: trusted
 // from the state when the size matches what it recorded (one stat), else
@@ -140,6 +146,10 @@ void FeedWriter::process(ItemWork& w) {
                                                               : nullptr;
   bool exists = false;
   if (in_place(w, path, recorded, exists)) {
+    // In place, but not as the state knew it: a run killed after writing it
+    // and before saving the state, or an item back in the feed. Its index
+    // line is put right (an index update is idempotent).
+    w.reindex = item == nullptr || !same_index_line(item->entry, w.entry);
     return;
   }
   w.status = exists ? ItemWork::Status::kUpdated : ItemWork::Status::kNew;
@@ -218,7 +228,7 @@ std::vector<IndexChange> index_changes(const std::vector<ItemWork>& work) {
   std::vector<IndexChange> changes;
   for (const ItemWork& w : work) {
     if (w.status == ItemWork::Status::kNew ||
-        w.status == ItemWork::Status::kUpdated) {
+        w.status == ItemWork::Status::kUpdated || w.reindex) {
       changes.push_back({w.id, w.before, w.entry});
     }
   }
@@ -254,16 +264,22 @@ Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
 Result<void> save_feed(const fs::path& dir, const std::string& old_header,
                        const std::vector<IndexChange>& changes,
                        FeedState& state, bool wrote_articles) {
-  if (auto indexed = update_indexes(dir, old_header, changes, state);
-      !indexed) {
-    return indexed;
+  Result<void> indexed = update_indexes(dir, old_header, changes, state);
+  if (!indexed) {
+    // The next run fetches and parses the feed again and rebuilds the
+    // indexes from the article files.
+    state.months.reset();
+    state.body.clear();
+    state.etag.clear();
+    state.last_modified.clear();
   }
   if (wrote_articles) {
     if (auto synced = sync_file_system(dir); !synced) {
       return synced;
     }
   }
-  return save_feed_state(dir, state);
+  Result<void> saved = save_feed_state(dir, state);
+  return indexed ? saved : indexed;
 }
 
 // "feedmark: https://x/feed.xml: cannot write ARCHIVE/…/x.md: No space left

@@ -354,4 +354,37 @@ TEST_CASE("A server sending the same body with no validators costs a hash",
   CHECK(server.count("/feed.xml") == 2);
 }
 
+TEST_CASE(
+    "Articles a killed run wrote before its indexes are indexed by the "
+    "next run",
+    "[archive][incremental][index]") {
+  Archive archive;
+  REQUIRE(archive.fetch(dated_feed(120)).status == 0);
+  const fs::path feed = archive.feed_dir();
+  // What the disk holds when a run dies after renaming its articles and
+  // before its indexes and state: the new articles, the old rest.
+  const fs::path saved = archive.tmp / "saved";
+  fs::create_directory(saved);
+  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
+    fs::copy(feed / name, saved / name, fs::copy_options::recursive);
+  }
+  std::string newer = dated_feed(120);
+  const std::string extra =
+      "<item><title>Late news</title><link>https://example.com/late</link>"
+      "<guid>late</guid><pubDate>Thu, 31 Mar 2022 08:00:00 GMT</pubDate>"
+      "<description>Late</description></item>";
+  newer.insert(newer.find("<item>"), extra);
+  REQUIRE(archive.fetch(newer, kLater).status == 0);
+  const auto complete = contents(archive.dir);
+  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
+    fs::remove_all(feed / name);
+    fs::copy(saved / name, feed / name, fs::copy_options::recursive);
+  }
+  const auto next = archive.fetch(newer + " ", kLater);
+  REQUIRE(next.status == 0);
+  CHECK(next.out.empty());  // the article was printed by the run that wrote it
+  CHECK(contents(archive.dir) == complete);
+  CHECK(read_text(feed / "index.md").find("[Late news]") != std::string::npos);
+}
+
 }  // namespace feedmark::test

@@ -36,7 +36,8 @@ using MonthCounts = std::map<std::string, std::size_t>;
 
 /// A feed folder's `.state.json`: only a cache, rebuilt from the files. It
 /// holds the feed's current items, not its history, so that what a run
-/// reads and writes stays the size of the feed (docs/design.md, "State").
+/// reads and writes stays the size of the feed (docs/decisions.md, "Cost that
+/// follows change").
 struct FeedState {
   std::string key;    ///< the feed key its id was made from
   std::string title;  ///< plain text
