@@ -423,7 +423,9 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                         ? std::move(*early_state)
                         : load_feed_state(dir);
   std::error_code ec;
-  if (!options.dry_run && !fs::create_directories(dir, ec) && ec) {
+  if (!options.dry_run && fs::create_directories(dir, ec)) {
+    state.months.emplace();  // a new folder: no article to index but ours
+  } else if (ec) {
     return tl::unexpected(
         write_failure(source, {"write", dir.string(), ec.message()}));
   }

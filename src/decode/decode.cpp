@@ -493,67 +493,12 @@ std::string_view windows1252_character(unsigned char byte) {
 
 namespace {
 
-// U+0080..U+009F, encoded C2 80..C2 9F.
-bool is_c1_at(std::string_view text, std::size_t i) {
-  return byte_at(text, i) == 0xC2 && i + 1 < text.size() &&
-         byte_at(text, i + 1) >= 0x80 && byte_at(text, i + 1) <= 0x9F;
-}
-
-/// Characters no feed means: how many were replaced, and the first's line.
-struct Cleanup {
-  std::size_t controls = 0;
-  std::size_t first_line = 0;
-};
-
-// XML 1.0 forbids C0 controls but tab, LF and CR; one stray NUL in a title
-// would make the whole feed unreadable, so each becomes U+FFFD instead. C1
-// controls in decoded text are windows-1252 bytes someone decoded as
-// ISO-8859-1 ("don\u0092t" means "don’t"), as HTML reads &#146;.
-Cleanup clean_characters(std::string& text) {
-  Cleanup cleanup;
-  const std::string_view in = text;
-  std::size_t i = 0;
-  while (i < in.size() && !is_forbidden_control(byte_at(in, i)) &&
-         !is_c1_at(in, i)) {
-    ++i;
-  }
-  if (i == in.size()) {
-    return cleanup;
-  }
-  std::string out;
-  out.reserve(in.size() + 16);
-  out.append(in.substr(0, i));
-  for (; i < in.size(); ++i) {
-    if (is_forbidden_control(byte_at(in, i))) {
-      if (cleanup.controls++ == 0) {
-        cleanup.first_line = line_number_at(in, i);
-      }
-      out += kReplacementCharacter;
-    } else if (is_c1_at(in, i)) {
-      const std::string_view character =
-          windows1252_character(byte_at(in, i + 1));
-      out += character.empty() ? in.substr(i, 2) : character;
-      ++i;
-    } else {
-      out += in[i];
-    }
-  }
-  text = std::move(out);
-  return cleanup;
-}
-
 std::string damage_warning(const Damage& damage, const Choice& choice) {
   return fmt::format(
       "replaced {} byte sequence{} invalid in {} with U+FFFD (first at byte "
       "{})",
       damage.count, damage.count == 1 ? "" : "s", choice.name,
       damage.first + choice.bom_length);
-}
-
-std::string cleanup_warning(const Cleanup& cleanup) {
-  return fmt::format(
-      "line {}: replaced {} control character{} XML forbids with U+FFFD",
-      cleanup.first_line, cleanup.controls, cleanup.controls == 1 ? "" : "s");
 }
 
 }  // namespace

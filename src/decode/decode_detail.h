@@ -86,4 +86,12 @@ std::string charset_for_label(std::string_view label, std::string_view body);
 Choice labelled(std::string charset, std::string_view label, Origin origin);
 Choice chosen(std::string_view charset, Origin origin);
 
+/// Characters no feed means: how many were replaced, and the first's line.
+struct Cleanup {
+  std::size_t controls = 0;
+  std::size_t first_line = 0;
+};
+Cleanup clean_characters(std::string& text);
+std::string cleanup_warning(const Cleanup& cleanup);
+
 }  // namespace feedmark::decode_detail

@@ -467,6 +467,29 @@ TEST_CASE(
                                  "forbids with U+FFFD"});
 }
 
+TEST_CASE("A control character is found wherever it sits in a block of eight",
+          "[decode]") {
+  // The scan skips eight bytes at a time; every offset in the block, each
+  // kind of byte it looks for, and the bytes beside them that it must not
+  // take for one (0x20, 0xC3, a C2 A0 no-break space).
+  for (std::size_t offset = 0; offset < 24; ++offset) {
+    for (const std::string& bad :
+         {std::string(1, '\0'), std::string("\x1F"), std::string("\xC2\x92")}) {
+      INFO("offset " << offset << ", byte " << int(bad[0]));
+      const std::string head = "<rss><channel><title>";
+      const std::string text =
+          std::string(offset, 'a') + bad + "b \xC3\xA9\xC2\xA0";
+      const Document doc = decoded(head + text + "</title></channel></rss>");
+      const std::string expected =
+          std::string(offset, 'a') +
+          (bad.size() == 1 ? "\xEF\xBF\xBD" : "\xE2\x80\x99") +
+          "b \xC3\xA9\xC2\xA0";
+      CHECK(doc.utf8 == head + expected + "</title></channel></rss>");
+    }
+  }
+  CHECK(decoded("<rss>" + std::string(100, 'a') + "</rss>").warnings.empty());
+}
+
 TEST_CASE(
     "A windows-1252 feed served as UTF-8 is read as windows-1252, with a "
     "warning",
