@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+import timing
+
 FEED_URL = "https://bench.example.com/feed.xml"
 EPOCH = 1648663143
 
@@ -76,29 +78,12 @@ def feed(first_item, items=30, build=0):
     return "".join(parts)
 
 
-def run(cmd, env=None):
-    """Wall seconds and peak memory (KiB) of one whole process.
-
-    The peak comes from GNU time (Debian's package `time`): a child's
-    ru_maxrss, as wait4 reports it here, starts from this Python process's
-    own size when it forks, which is larger than a small feedmark run."""
-    start = time.perf_counter()
-    with tempfile.NamedTemporaryFile("r") as peak:
-        proc = subprocess.run(
-            ["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name] + cmd,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), **(env or {})))
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(f"bench: FAILED: {' '.join(cmd)}\n"
-                     f"{proc.stderr.decode(errors='replace')}")
-        kib = int(peak.read().split()[-1])
-    return elapsed, kib
+def run(cmd):
+    return timing.run(cmd, EPOCH)
 
 
 def main():
-    if not os.access("/usr/bin/time", os.X_OK):
-        sys.exit("bench: needs GNU time (apt-get install time)")
+    timing.require_gnu_time()
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--feedmark",

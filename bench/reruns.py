@@ -29,33 +29,20 @@ import sys
 import tempfile
 import time
 
+import timing
+
 EPOCH = "1648663143"
 FEED_URL = "https://news.example.com/feed.xml"
 
 
 def run(cmd, env=None):
-    """Wall seconds and peak memory (MiB) of one whole process.
-
-    The peak comes from GNU time (Debian's package `time`): a child's
-    ru_maxrss, as wait4 reports it here, starts from this Python process's
-    own size when it forks, which is larger than a small feedmark run."""
-    start = time.perf_counter()
-    with tempfile.NamedTemporaryFile("r") as peak:
-        proc = subprocess.run(
-            ["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name] + cmd,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), **(env or {})))
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(f"bench: FAILED: {' '.join(cmd)}\n"
-                     f"{proc.stderr.decode(errors='replace')}")
-        kib = int(peak.read().split()[-1])
-    return elapsed, kib / 1024
+    """Wall seconds and peak MiB."""
+    seconds, kib = timing.run(cmd, EPOCH, env)
+    return seconds, kib / 1024
 
 
 def main():
-    if not os.access("/usr/bin/time", os.X_OK):
-        sys.exit("bench: needs GNU time (apt-get install time)")
+    timing.require_gnu_time()
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--feedmark",

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "archive/archive_files.h"
+#include "archive/json_file.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 
@@ -83,17 +84,13 @@ std::string month_json(const MonthEntries& entries) {
 }
 
 std::optional<MonthEntries> read_month_json(const fs::path& path) {
-  const std::optional<std::string> text = read_whole_file(path);
-  if (!text) {
-    return std::nullopt;
-  }
-  const json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  const std::optional<json> j = read_json_object(path);
+  if (!j) {
     return std::nullopt;
   }
   try {
     MonthEntries entries;
-    for (const auto& [id, e] : j.items()) {
+    for (const auto& [id, e] : j->items()) {
       ArticleEntry& entry = entries[id];
       entry.title_md = e.at("title").get<std::string>();
       if (!e.at("published").is_null()) {

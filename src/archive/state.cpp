@@ -2,7 +2,7 @@
 // fingerprint, the current items and the month counts of its index.
 #include <nlohmann/json.hpp>
 
-#include "archive/archive_files.h"
+#include "archive/json_file.h"
 #include "feedmark/archive/archive.h"
 
 namespace feedmark {
@@ -65,14 +65,11 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
 }  // namespace
 
 std::optional<FeedState> read_state_file(const fs::path& dir) {
-  const std::optional<std::string> text = read_whole_file(dir / kStateFile);
-  if (!text) {
+  const std::optional<json> read = read_json_object(dir / kStateFile);
+  if (!read) {
     return std::nullopt;
   }
-  const json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return std::nullopt;
-  }
+  const json& j = *read;
   try {
     FeedState state;
     state.key = j.value("key", "");

@@ -1,0 +1,32 @@
+"""Whole-process timing for the benchmark scripts (standard library only)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def require_gnu_time():
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("bench: needs GNU time (apt-get install time)")
+
+
+def run(cmd, epoch, env=None):
+    """Wall seconds and peak memory in KiB of one whole process; exits with
+    its stderr if it fails.
+
+    The peak comes from GNU time: a child's ru_maxrss, as wait4 reports it to
+    Python, starts from the Python process's own size when it forks, which
+    is larger than a small feedmark run."""
+    start = time.perf_counter()
+    with tempfile.NamedTemporaryFile("r") as peak:
+        proc = subprocess.run(
+            ["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name] + cmd,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), **(env or {})))
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"bench: FAILED: {' '.join(cmd)}\n"
+                     f"{proc.stderr.decode(errors='replace')}")
+        return elapsed, int(peak.read().split()[-1])
