@@ -292,6 +292,11 @@ std::optional<Result<void>> write_months(const fs::path& dir, Months& catalogue,
       }
     }
   }
+  if (!paged) {
+    // Back to 100 articles or fewer (after a recount): no page is linked,
+    // and one kept would be taken as current if the feed grew again.
+    remove_other_months(dir / kPagesDir, {}, ".md");
+  }
   return Result<void>{};
 }
 

@@ -137,8 +137,8 @@ void FeedWriter::process(ItemWork& w) {
   w.entry.title_md = escape_markdown_text(w.article.title);
   w.entry.published = w.article.published;
   w.entry.digest = short_hash(article_content(rendered));
-  if (item != nullptr) {
-    w.before = item->entry;
+  if (item != nullptr && item->entry.size >= 0) {
+    w.before = item->entry;  // else a failed write: the file tells
   }
   const fs::path path = dir / (w.id + ".md");
   const ArticleEntry* recorded =
@@ -211,13 +211,16 @@ bool was_written(const ItemWork& w) {
 }
 
 // A failed article is listed without its fingerprint or size: the next run
-// extracts it again, and sends no validators until it is written.
+// extracts it again, sends no validators until it is written, and learns
+// from the file what its index line was.
 void record_in_state(std::vector<ItemWork>& work, FeedState& state) {
   state.current.clear();
   state.current.reserve(work.size());
   for (ItemWork& w : work) {
     if (w.status == ItemWork::Status::kFailed) {
-      state.current.push_back({w.id, "", {}});
+      ArticleEntry unknown;
+      unknown.size = -1;
+      state.current.push_back({w.id, "", unknown});
     } else {
       state.current.push_back({w.id, w.fingerprint, w.entry});
     }
@@ -263,7 +266,7 @@ Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
 // for the whole feed, then the state, itself synced before its rename.
 Result<void> save_feed(const fs::path& dir, const std::string& old_header,
                        const std::vector<IndexChange>& changes,
-                       FeedState& state, bool wrote_articles) {
+                       FeedState& state, bool wrote_files) {
   Result<void> indexed = update_indexes(dir, old_header, changes, state);
   if (!indexed) {
     // The next run fetches and parses the feed again and rebuilds the
@@ -273,7 +276,7 @@ Result<void> save_feed(const fs::path& dir, const std::string& old_header,
     state.etag.clear();
     state.last_modified.clear();
   }
-  if (wrote_articles) {
+  if (wrote_files) {
     if (auto synced = sync_file_system(dir); !synced) {
       return synced;
     }
@@ -336,15 +339,19 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 
 namespace {
 
-// The bytes of a document and every option that shapes its articles.
-std::string body_fingerprint(std::string_view body,
+// The bytes of a document, what the response said of them (its charset,
+// and the URL relative links resolve against) and every option that shapes
+// its articles.
+std::string body_fingerprint(const Response& response,
                              const ArchiveOptions& options) {
   return Fingerprint()
       .add(FEEDMARK_VERSION)
       .add(options.image_proxy)
       .add(options.zone)
       .add(options.encoding)
-      .add(body)
+      .add(response.content_type)
+      .add(response.final_url)
+      .add(response.body)
       .hex();
 }
 
@@ -393,7 +400,7 @@ std::optional<FeedOutcome> archive_if_same_body(
 
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,
                                      const ArchiveOptions& options) {
-  const std::string fingerprint = body_fingerprint(response.body, options);
+  const std::string fingerprint = body_fingerprint(response, options);
   std::optional<FeedState> early_state;
   if (std::optional<FeedOutcome> same = archive_if_same_body(
           source, fingerprint, response, options, early_state)) {
@@ -471,8 +478,8 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
   if (writer.first_error) {
     outcome.failure = write_failure(source, *writer.first_error);
   }
-  if (auto saved =
-          save_feed(dir, old_header, changes, state, !outcome.written.empty());
+  if (auto saved = save_feed(dir, old_header, changes, state,
+                             !outcome.written.empty() || !changes.empty());
       !saved && !outcome.failure) {
     outcome.failure = write_failure(source, saved.error());
   }

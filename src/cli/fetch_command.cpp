@@ -325,10 +325,15 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
       return acquired.error().stage == "lock" ? kExitLocked : kExitUsage;
     }
     lock.emplace(std::move(*acquired));
-    // Temporaries are left only by a run that died; listing every feed
-    // folder for them would cost what the archive's history costs.
+    // A run that died may have left temporaries, and articles in place
+    // that no index lists yet (their items may be gone from the feed by
+    // now): the indexes are rebuilt from the files, as `feedmark index`
+    // does. Otherwise only the root is looked at; listing every feed folder
+    // would cost what the archive's history costs.
     if (lock->previous_run_unfinished()) {
-      remove_stale_temporaries_everywhere(plan.archive);
+      if (auto rebuilt = rebuild_indexes(plan.archive); !rebuilt) {
+        streams.report_error(rebuilt.error());
+      }
     } else {
       remove_stale_temporaries(plan.archive);
     }
