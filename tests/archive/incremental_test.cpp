@@ -143,6 +143,34 @@ struct Archive {
   }
 };
 
+/// A feed of 120 items, then a run that adds "Late news" and dies after
+/// renaming its article, before its indexes and state: the disk holds the
+/// new article and the old rest. Returns the archive's files as the run
+/// would have left them had it finished.
+std::map<std::string, std::string> run_dying_before_indexes(Archive& archive) {
+  REQUIRE(archive.fetch(dated_feed(120)).status == 0);
+  const fs::path feed = archive.feed_dir();
+  const fs::path saved = archive.tmp / "saved";
+  const auto kCaches = {".state.json", "index.md", ".months", "index"};
+  fs::create_directory(saved);
+  for (const char* name : kCaches) {
+    fs::copy(feed / name, saved / name, fs::copy_options::recursive);
+  }
+  std::string newer = dated_feed(120);
+  newer.insert(newer.find("<item>"),
+               "<item><title>Late news</title><guid>late</guid><pubDate>Thu, "
+               "31 Mar 2022 08:00:00 GMT</pubDate><description>Late"
+               "</description></item>");
+  REQUIRE(archive.fetch(newer, kLater).status == 0);
+  const auto complete = contents(archive.dir);
+  for (const char* name : kCaches) {
+    fs::remove_all(feed / name);
+    fs::copy(saved / name, feed / name, fs::copy_options::recursive);
+  }
+  write_text(archive.feed, newer);
+  return complete;
+}
+
 }  // namespace
 
 TEST_CASE("The same document again costs a hash: nothing parsed or written",
@@ -408,27 +436,9 @@ TEST_CASE(
     "next run",
     "[archive][incremental][index]") {
   Archive archive;
-  REQUIRE(archive.fetch(dated_feed(120)).status == 0);
+  const auto complete = run_dying_before_indexes(archive);
   const fs::path feed = archive.feed_dir();
-  // What the disk holds when a run dies after renaming its articles and
-  // before its indexes and state: the new articles, the old rest.
-  const fs::path saved = archive.tmp / "saved";
-  fs::create_directory(saved);
-  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
-    fs::copy(feed / name, saved / name, fs::copy_options::recursive);
-  }
-  std::string newer = dated_feed(120);
-  const std::string extra =
-      "<item><title>Late news</title><link>https://example.com/late</link>"
-      "<guid>late</guid><pubDate>Thu, 31 Mar 2022 08:00:00 GMT</pubDate>"
-      "<description>Late</description></item>";
-  newer.insert(newer.find("<item>"), extra);
-  REQUIRE(archive.fetch(newer, kLater).status == 0);
-  const auto complete = contents(archive.dir);
-  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
-    fs::remove_all(feed / name);
-    fs::copy(saved / name, feed / name, fs::copy_options::recursive);
-  }
+  const std::string newer = read_text(archive.feed);
   const auto next = archive.fetch(newer + " ", kLater);
   REQUIRE(next.status == 0);
   CHECK(next.out.empty());  // the article was printed by the run that wrote it
@@ -506,23 +516,8 @@ TEST_CASE(
     "items have left the feed",
     "[archive][incremental][index]") {
   Archive archive;
-  REQUIRE(archive.fetch(dated_feed(120)).status == 0);
+  run_dying_before_indexes(archive);
   const fs::path feed = archive.feed_dir();
-  const fs::path saved = archive.tmp / "saved";
-  fs::create_directory(saved);
-  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
-    fs::copy(feed / name, saved / name, fs::copy_options::recursive);
-  }
-  std::string newer = dated_feed(120);
-  newer.insert(newer.find("<item>"),
-               "<item><title>Late news</title><guid>late</guid><pubDate>Thu, "
-               "31 Mar 2022 08:00:00 GMT</pubDate><description>Late"
-               "</description></item>");
-  REQUIRE(archive.fetch(newer, kLater).status == 0);
-  for (const char* name : {".state.json", "index.md", ".months", "index"}) {
-    fs::remove_all(feed / name);
-    fs::copy(saved / name, feed / name, fs::copy_options::recursive);
-  }
   write_text(archive.dir / ".running", "");  // what the dead run left
   // The next document no longer has the late item.
   const auto next = archive.fetch(dated_feed(120) + " ", kLater);
