@@ -21,6 +21,8 @@ constexpr const char* kIndexFile = "index.md";
 constexpr const char* kPagesDir = "index";
 constexpr const char* kMonthsDir = ".months";
 constexpr std::string_view kMonthsHeading = "\n\nMonths\n------\n\n";
+/// How many articles index.md lists before the rest go to month pages.
+constexpr std::size_t kIndexLatest = 100;
 
 /// One month's articles, by item id.
 using MonthEntries = std::map<std::string, ArticleEntry>;
@@ -32,6 +34,12 @@ std::int64_t sort_time_ms(const ArticleEntry& e) {
 
 UnixTime index_day(const ArticleEntry& e) {
   return e.published ? *e.published : e.captured_ms / 1000;
+}
+
+// "2022-03": the UTC month an article is indexed under (its published date,
+// else its capture time, as its index line shows).
+std::string index_month(const ArticleEntry& entry) {
+  return format_day(index_day(entry)).substr(0, 7);
 }
 
 // Newest first; equal times keep the order of their ids.
@@ -132,6 +140,11 @@ class Months {
     return &it->second;
   }
 
+  /// Takes the month's articles as they are (a rebuild has them all).
+  void put(const std::string& month, MonthEntries entries) {
+    loaded_[month] = std::move(entries);
+  }
+
   fs::path path(const std::string& month) const {
     return dir_ / kMonthsDir / (month + ".json");
   }
@@ -214,10 +227,6 @@ void remove_other_months(const fs::path& folder, const MonthCounts& keep,
 }
 
 }  // namespace
-
-std::string index_month(const ArticleEntry& entry) {
-  return format_day(index_day(entry)).substr(0, 7);
-}
 
 std::string feed_index_header(const std::string& title,
                               const std::string& link) {
@@ -362,26 +371,27 @@ Result<MonthCounts> rebuild_feed_index(const fs::path& dir,
   }
   const bool paged = total_of(months) > kIndexLatest;
   Months catalogue(dir);
-  for (const auto& [month, entries] : by_month) {
+  for (auto& [month, entries] : by_month) {
     if (auto written = write_month(dir, catalogue, month, entries, paged);
         !written) {
       return tl::unexpected(written.error());
     }
+    catalogue.put(month, std::move(entries));
   }
   remove_other_months(dir / kMonthsDir, months, ".json");
   remove_other_months(dir / kPagesDir, paged ? months : MonthCounts{}, ".md");
-  // The catalogues just written are read back only for the newest months.
-  const std::optional<std::string> index =
-      render_feed_index(header, months, catalogue);
-  if (!index) {
-    return fail("write", (dir / kMonthsDir).string(), "cannot be read back");
-  }
-  if (auto written = write_if_changed(dir / kIndexFile, *index); !written) {
+  // Every month is in `catalogue`: nothing is read back.
+  const std::string index = *render_feed_index(header, months, catalogue);
+  if (auto written = write_if_changed(dir / kIndexFile, index); !written) {
     return tl::unexpected(written.error());
   }
   return months;
 }
 
+namespace {
+
+// How many articles a feed's index.md stands for: its lines, or the sum of
+// its months when it is paged.
 std::size_t feed_index_article_count(std::string_view text) {
   const auto months = text.find(kMonthsHeading);
   std::size_t count = 0;
@@ -404,8 +414,6 @@ std::size_t feed_index_article_count(std::string_view text) {
   }
   return count;
 }
-
-namespace {
 
 std::string feed_header_from_index(const fs::path& dir) {
   const std::optional<std::string> index = read_whole_file(dir / kIndexFile);

@@ -15,13 +15,6 @@
 
 namespace feedmark {
 
-/// How many articles index.md lists before the rest go to month pages.
-inline constexpr std::size_t kIndexLatest = 100;
-
-/// "2022-03": the UTC month an article is indexed under (its published
-/// date, else its capture time, as its index line shows).
-std::string index_month(const ArticleEntry& entry);
-
 /// An article written, for the indexes; `before`: the version it replaced,
 /// when known (a new published date can move it to another month).
 struct IndexChange {
@@ -46,10 +39,6 @@ Result<void> update_feed_index(const std::filesystem::path& dir,
 /// stale month pages and catalogues are removed. Returns the months.
 Result<MonthCounts> rebuild_feed_index(const std::filesystem::path& dir,
                                        const std::string& header);
-
-/// How many articles a feed's index.md stands for (its lines, or the sum of
-/// its months when it is paged).
-std::size_t feed_index_article_count(std::string_view index_text);
 
 /// Writes `<archive>/index.md` from the feed folders' index.md files; a
 /// folder that cannot be read is an error, and the index is left as it was.
