@@ -364,8 +364,9 @@ std::string key_before_parsing(const Source& source,
 // A document whose bytes are those last archived, under the same options,
 // made the articles that are in place: nothing to decode, parse or write.
 // Only the validators and the deferral change.
-// `state` is the folder's state when its key is known before parsing; it
-// is kept for the rest of the run when the body changed.
+// `state` is the folder's state when its key is known before parsing (read
+// here unless the caller had it); it is kept for the rest of the run when
+// the body changed.
 std::optional<FeedOutcome> archive_if_same_body(
     const Source& source, const std::string& fingerprint, Response& response,
     const ArchiveOptions& options, std::optional<FeedState>& state) {
@@ -374,7 +375,9 @@ std::optional<FeedOutcome> archive_if_same_body(
     return std::nullopt;
   }
   const fs::path dir = options.archive / feed_id(key);
-  state = read_state_file(dir);
+  if (!state) {
+    state = read_state_file(dir);
+  }
   if (!state || state->body != fingerprint ||
       !current_articles_intact(dir, *state)) {
     return std::nullopt;
@@ -399,9 +402,11 @@ std::optional<FeedOutcome> archive_if_same_body(
 }  // namespace
 
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,
-                                     const ArchiveOptions& options) {
+                                     const ArchiveOptions& options,
+                                     std::optional<FeedState> known_state) {
   const std::string fingerprint = body_fingerprint(response, options);
-  std::optional<FeedState> early_state;
+  std::optional<FeedState> early_state =
+      source.kind == Source::Kind::kUrl ? std::move(known_state) : std::nullopt;
   if (std::optional<FeedOutcome> same = archive_if_same_body(
           source, fingerprint, response, options, early_state)) {
     return std::move(*same);

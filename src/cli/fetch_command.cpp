@@ -44,8 +44,11 @@ class FetchRun {
   void plan_request(const FeedJob& job);
   void archive_local(const FeedJob& job);
   void archive_downloads();
-  void on_download(const FeedJob& job, Result<HttpResult> result);
-  void archive_fetched(const FeedJob& job, HttpResult&& result);
+  // `state`: the feed folder's state as plan_request read it.
+  void on_download(const FeedJob& job, Result<HttpResult> result,
+                   std::optional<FeedState> state);
+  void archive_fetched(const FeedJob& job, HttpResult&& result,
+                       std::optional<FeedState> state);
   void on_failure(const Error& error);
   void on_success(const std::string& source, const std::string& status,
                   const FeedOutcome& outcome, milliseconds elapsed);
@@ -67,6 +70,9 @@ class FetchRun {
   std::unordered_set<std::string> printed_;  ///< paths printed by this run
   std::vector<HttpRequest> requests_;
   std::vector<const FeedJob*> request_jobs_;  ///< parallel to requests_
+  /// The state each request was planned from, parallel to requests_: read
+  /// once a run, the archive being locked.
+  std::vector<std::optional<FeedState>> request_states_;
   bool failed_ = false;
 };
 
@@ -84,7 +90,7 @@ bool FetchRun::run() {
 // A feed a server asked us to leave alone (Retry-After) is not requested.
 void FetchRun::plan_request(const FeedJob& job) {
   const fs::path dir = plan_.archive / feed_id(job.source.location);
-  const std::optional<FeedState> state = read_state_file(dir);
+  std::optional<FeedState> state = read_state_file(dir);
   if (state && state->next_fetch && *state->next_fetch > now()) {
     report_verbose(fmt::format("{}: skipped until {} (Retry-After)",
                                job.source.location,
@@ -103,6 +109,7 @@ void FetchRun::plan_request(const FeedJob& job) {
   }
   requests_.push_back(std::move(request));
   request_jobs_.push_back(&job);
+  request_states_.push_back(std::move(state));
 }
 
 // Downloads run on their own thread; this one archives the local sources
@@ -129,8 +136,10 @@ void FetchRun::archive_downloads() {
   }
   while (std::optional<Done> done = finished.pop()) {
     const FeedJob& job = *request_jobs_[done->first];
-    isolated(job.source.location,
-             [&] { on_download(job, std::move(done->second)); });
+    isolated(job.source.location, [&] {
+      on_download(job, std::move(done->second),
+                  std::move(request_states_[done->first]));
+    });
   }
   network.join();
   if (network_failure) {
@@ -151,7 +160,8 @@ void FetchRun::archive_local(const FeedJob& job) {
              std::chrono::duration_cast<milliseconds>(Clock::now() - start));
 }
 
-void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
+void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result,
+                           std::optional<FeedState> state) {
   if (!result) {
     return on_failure(result.error());
   }
@@ -181,15 +191,17 @@ void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result) {
       return;
     }
     case HttpResult::Kind::kFetched:
-      return archive_fetched(job, std::move(*result));
+      return archive_fetched(job, std::move(*result), std::move(state));
   }
 }
 
-void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result) {
+void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result,
+                               std::optional<FeedState> state) {
   const auto start = Clock::now();
   const int status = result.response.status;
-  Result<FeedOutcome> outcome = archive_response(
-      job.source, std::move(result.response), options_for(job));
+  Result<FeedOutcome> outcome =
+      archive_response(job.source, std::move(result.response), options_for(job),
+                       std::move(state));
   if (!outcome) {
     return on_failure(outcome.error());
   }

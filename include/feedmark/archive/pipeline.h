@@ -64,9 +64,12 @@ std::string feed_key_for(const Source& source, const Feed& feed,
                          const std::string& feed_url_flag);
 
 /// Decodes, parses, extracts and writes one fetched document. An error is
-/// returned only if nothing was written.
-Result<FeedOutcome> archive_response(const Source& source, Response&& response,
-                                     const ArchiveOptions& options);
+/// returned only if nothing was written. `known_state`: the state of a URL
+/// source's folder when the caller has read it already (to plan the
+/// request), else it is read here.
+Result<FeedOutcome> archive_response(
+    const Source& source, Response&& response, const ArchiveOptions& options,
+    std::optional<FeedState> known_state = std::nullopt);
 
 /// Remembers in the feed's state that `source` (a URL) may not be fetched
 /// again before `until` (a server's Retry-After). Returns since when the
