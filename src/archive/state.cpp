@@ -40,13 +40,16 @@ ArticleEntry entry_from_json(const json& j) {
 // One item per line: a state kept in git shows which items changed.
 std::string current_item_line(const CurrentItem& item) {
   const ArticleEntry& e = item.entry;
-  const json j = {{"id", item.id},
-                  {"fingerprint", item.fingerprint},
-                  {"title", e.title_md},
-                  {"published", optional_time(e.published)},
-                  {"captured_ms", e.captured_ms},
-                  {"digest", e.digest},
-                  {"size", e.size}};
+  json j = {{"id", item.id},
+            {"fingerprint", item.fingerprint},
+            {"title", e.title_md},
+            {"published", optional_time(e.published)},
+            {"captured_ms", e.captured_ms},
+            {"digest", e.digest},
+            {"size", e.size}};
+  if (item.image_tries > 0) {
+    j["image_tries"] = item.image_tries;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -56,7 +59,7 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
   const json& articles = j.at("articles");
   for (const std::string& id : j.value("current", std::vector<std::string>{})) {
     if (const auto it = articles.find(id); it != articles.end()) {
-      current.push_back({id, "", entry_from_json(*it)});
+      current.push_back({id, "", entry_from_json(*it), 0});
     }
   }
   return current;
@@ -87,7 +90,8 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
     for (const json& item : j.at("current")) {
       state.current.push_back({item.at("id").get<std::string>(),
                                item.at("fingerprint").get<std::string>(),
-                               entry_from_json(item)});
+                               entry_from_json(item),
+                               item.value("image_tries", 0u)});
     }
     if (const auto months = j.find("months"); months != j.end()) {
       state.months = months->get<MonthCounts>();
@@ -137,6 +141,7 @@ bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   std::error_code ec;
   for (const CurrentItem& item : state.current) {
     if (item.entry.size < 0 ||
+        (item.image_tries > 0 && item.image_tries < kMaxImageTries) ||
         fs::file_size(dir / (item.id + ".md"), ec) !=
             static_cast<std::uintmax_t>(item.entry.size) ||
         ec) {

@@ -129,7 +129,9 @@ std::map<std::string, Result<Response>> download_urls(
   std::vector<HttpRequest> requests;
   for (const std::string& text : command.sources) {
     if (classify_source(text).kind == Source::Kind::kUrl) {
-      requests.push_back({text, command.network.user_agent, {}, {}});
+      HttpRequest& request = requests.emplace_back();
+      request.url = text;
+      request.user_agent = command.network.user_agent;
     }
   }
   std::map<std::string, Result<Response>> responses;
@@ -312,6 +314,15 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
   cmd->add_option("--tz", fetch.options.zone, "Zone for dates that carry none");
   cmd->add_option("--image-proxy", fetch.options.image_proxy,
                   "Rewrite image URLs: {url}, {url_noscheme}, {url_encoded}");
+  cmd->add_flag("--save-images", fetch.options.images.save,
+                "Keep a copy of every image an article shows in media/");
+  cmd->add_option("--max-image-size", fetch.options.images.max_size,
+                  "Do not save an image larger than this many bytes")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--allow-private-networks",
+                fetch.options.images.allow_private_networks,
+                "Let images come from loopback, private and link-local "
+                "addresses");
   cmd->add_flag("--dry-run", fetch.options.dry_run,
                 "Write nothing; print what would be written");
   cmd->add_flag("--json", fetch.json,
@@ -391,6 +402,10 @@ FeedJob job_for(const FeedEntry& entry, const FetchCommand& fetch) {
   job.options.zone = s.zone.value_or(job.options.zone);
   job.options.image_proxy = s.image_proxy.value_or(job.options.image_proxy);
   job.options.encoding = s.encoding.value_or("");
+  if (s.save_images) {
+    job.options.images.save = *s.save_images == "yes";
+  }
+  job.options.images.user_agent = job.user_agent;
   return job;
 }
 
@@ -430,6 +445,7 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
       return tl::unexpected(dir.error());
     }
   }
+  fetch.options.images.http = http_options(fetch.network, *now);
   FetchPlan plan;
   for (const FeedEntry& entry : *entries) {
     plan.jobs.push_back(job_for(entry, fetch));

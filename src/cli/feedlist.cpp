@@ -31,6 +31,7 @@ constexpr SettingKey kSettingKeys[] = {
     {"tz", &FeedSettings::zone},
     {"user-agent", &FeedSettings::user_agent},
     {"image-proxy", &FeedSettings::image_proxy},
+    {"save-images", &FeedSettings::save_images},
 };
 
 const SettingKey* find_setting_key(std::string_view name) {
@@ -124,6 +125,8 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
     problem = fmt::format("unknown encoding \"{}\"", text);
   } else if (key.name == "tz" && !known_time_zone(text)) {
     problem = fmt::format("unknown time zone \"{}\"", text);
+  } else if (key.name == "save-images" && text != "yes" && text != "no") {
+    problem = fmt::format("save-images is yes or no, not \"{}\"", text);
   }
   if (!problem.empty()) {
     return fail(kStage, where, problem);
@@ -161,7 +164,7 @@ Result<const SettingKey*> take_key(std::string_view& text,
   if (key == nullptr) {
     return fail(kStage, where,
                 fmt::format("unknown setting \"{}\" (known: encoding, tz, "
-                            "user-agent, image-proxy)",
+                            "user-agent, image-proxy, save-images)",
                             name));
   }
   text.remove_prefix(equals + 1);

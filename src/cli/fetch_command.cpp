@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -41,9 +42,33 @@ class FetchRun {
   bool run();
 
  private:
+  /// Who waits for a download of the session: a feed (its index in
+  /// requests_) or a feed's image (its index in that feed's requests).
+  struct Owner {
+    std::size_t request = 0;
+    std::size_t pending = kNoPending;
+  };
+  static constexpr std::size_t kNoPending = static_cast<std::size_t>(-1);
+  /// A feed whose articles wait for their images.
+  struct Waiting {
+    PendingFeed feed;
+    const FeedJob* job;
+    std::string status;
+    Clock::time_point started;
+    std::size_t remaining;
+  };
+
   void plan_request(const FeedJob& job);
   void archive_local(const FeedJob& job);
   void archive_downloads();
+  void on_session_done(std::size_t index, Result<HttpResult> result);
+  void on_image(std::size_t pending, std::size_t image,
+                Result<HttpResult> result);
+  /// A feed archived, or its images submitted to the session.
+  void on_archiving(const FeedJob& job, const std::string& status,
+                    Result<Archiving> archiving, Clock::time_point started,
+                    milliseconds network_time);
+  void report_images(const std::string& source, const FeedOutcome& outcome);
   // `state`: the feed folder's state as plan_request read it.
   void on_download(const FeedJob& job, Result<HttpResult> result,
                    std::optional<FeedState> state);
@@ -73,6 +98,11 @@ class FetchRun {
   /// The state each request was planned from, parallel to requests_: read
   /// once a run, the archive being locked.
   std::vector<std::optional<FeedState>> request_states_;
+  DownloadSession* session_ = nullptr;
+  std::vector<Owner> owners_;    ///< by the session's request index
+  std::size_t outstanding_ = 0;  ///< requests of the session not done
+  std::map<std::size_t, Waiting> waiting_;
+  std::size_t next_waiting_ = 0;
   bool failed_ = false;
 };
 
@@ -100,7 +130,9 @@ void FetchRun::plan_request(const FeedJob& job) {
     }
     return;
   }
-  HttpRequest request{job.source.location, job.user_agent, {}, {}};
+  HttpRequest request;
+  request.url = job.source.location;
+  request.user_agent = job.user_agent;
   // Validators only for a feed whose articles are all there: a 304 must
   // never leave an article deleted or damaged.
   if (state && current_articles_intact(dir, *state)) {
@@ -112,36 +144,52 @@ void FetchRun::plan_request(const FeedJob& job) {
   request_states_.push_back(std::move(state));
 }
 
-// Downloads run on their own thread; this one archives the local sources
-// meanwhile, then each download as it arrives.
+// Downloads run on their own thread, feeds and images in one session; this
+// one archives the local sources meanwhile, then each download as it
+// arrives. The session closes once nothing waits for it.
 void FetchRun::archive_downloads() {
   using Done = std::pair<std::size_t, Result<HttpResult>>;
   Channel<Done> finished;
+  DownloadSession session(plan_.http,
+                          [&](std::size_t i, Result<HttpResult> result) {
+                            finished.push({i, std::move(result)});
+                          });
+  session_ = &session;
+  for (std::size_t i = 0; i < requests_.size(); ++i) {
+    owners_.push_back({i, kNoPending});
+    session.submit(requests_[i]);
+    ++outstanding_;
+  }
   std::exception_ptr network_failure;
   std::jthread network([&] {
     try {
-      fetch_all(requests_, plan_.http,
-                [&](std::size_t i, Result<HttpResult> result) {
-                  finished.push({i, std::move(result)});
-                });
+      session.run();
     } catch (...) {  // bad_alloc: rethrown below
       network_failure = std::current_exception();
     }
     finished.close();
   });
+  // Whatever happens here, the network thread must be let go.
+  struct CloseOnExit {
+    DownloadSession& session;
+    ~CloseOnExit() { session.close(); }
+  } close_on_exit{session};
   for (const FeedJob& job : plan_.jobs) {
     if (job.source.kind != Source::Kind::kUrl) {
       isolated(job.source.location, [&] { archive_local(job); });
     }
   }
+  if (outstanding_ == 0) {
+    session.close();
+  }
   while (std::optional<Done> done = finished.pop()) {
-    const FeedJob& job = *request_jobs_[done->first];
-    isolated(job.source.location, [&] {
-      on_download(job, std::move(done->second),
-                  std::move(request_states_[done->first]));
-    });
+    on_session_done(done->first, std::move(done->second));
+    if (--outstanding_ == 0) {
+      session.close();
+    }
   }
   network.join();
+  session_ = nullptr;
   if (network_failure) {
     std::rethrow_exception(network_failure);
   }
@@ -149,15 +197,68 @@ void FetchRun::archive_downloads() {
 
 void FetchRun::archive_local(const FeedJob& job) {
   const auto start = Clock::now();
-  Result<FeedOutcome> outcome =
-      archive_local_source(job.source, options_for(job));
-  if (!outcome) {
-    return on_failure(outcome.error());
+  on_archiving(job, job.source.kind == Source::Kind::kStdin ? "stdin" : "file",
+               start_archiving_local(job.source, options_for(job)), start,
+               milliseconds(0));
+}
+
+void FetchRun::on_session_done(std::size_t index, Result<HttpResult> result) {
+  const Owner owner = owners_.at(index);
+  if (owner.pending != kNoPending) {
+    return on_image(owner.pending, owner.request, std::move(result));
   }
-  on_success(job.source.location,
-             job.source.kind == Source::Kind::kStdin ? "stdin" : "file",
-             *outcome,
-             std::chrono::duration_cast<milliseconds>(Clock::now() - start));
+  const FeedJob& job = *request_jobs_[owner.request];
+  isolated(job.source.location, [&] {
+    on_download(job, std::move(result),
+                std::move(request_states_[owner.request]));
+  });
+}
+
+void FetchRun::on_image(std::size_t pending, std::size_t image,
+                        Result<HttpResult> result) {
+  const auto it = waiting_.find(pending);
+  if (it == waiting_.end()) {
+    return;  // its feed failed meanwhile
+  }
+  Waiting& w = it->second;
+  isolated(w.job->source.location, [&] {
+    w.feed.image_done(image, std::move(result));
+    if (--w.remaining > 0) {
+      return;
+    }
+    const FeedOutcome outcome = w.feed.finish();
+    on_success(
+        w.job->source.location, w.status, outcome,
+        std::chrono::duration_cast<milliseconds>(Clock::now() - w.started));
+  });
+  if (w.remaining == 0) {
+    waiting_.erase(it);
+  }
+}
+
+void FetchRun::on_archiving(const FeedJob& job, const std::string& status,
+                            Result<Archiving> archiving,
+                            Clock::time_point started,
+                            milliseconds network_time) {
+  if (!archiving) {
+    return on_failure(archiving.error());
+  }
+  if (FeedOutcome* outcome = std::get_if<FeedOutcome>(&*archiving)) {
+    return on_success(job.source.location, status, *outcome,
+                      network_time + std::chrono::duration_cast<milliseconds>(
+                                         Clock::now() - started));
+  }
+  PendingFeed& feed = std::get<PendingFeed>(*archiving);
+  const std::size_t id = next_waiting_++;
+  const std::vector<HttpRequest>& images = feed.image_requests();
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    owners_.push_back({i, id});
+    // The session numbers requests in the order they come.
+    [[maybe_unused]] const std::size_t index = session_->submit(images[i]);
+    ++outstanding_;
+  }
+  waiting_.emplace(id, Waiting{std::move(feed), &job, status,
+                               started - network_time, images.size()});
 }
 
 void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result,
@@ -199,16 +300,10 @@ void FetchRun::archive_fetched(const FeedJob& job, HttpResult&& result,
                                std::optional<FeedState> state) {
   const auto start = Clock::now();
   const int status = result.response.status;
-  Result<FeedOutcome> outcome =
-      archive_response(job.source, std::move(result.response), options_for(job),
-                       std::move(state));
-  if (!outcome) {
-    return on_failure(outcome.error());
-  }
-  const auto elapsed =
-      result.elapsed +
-      std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-  on_success(job.source.location, std::to_string(status), *outcome, elapsed);
+  on_archiving(job, std::to_string(status),
+               start_archiving(job.source, std::move(result.response),
+                               options_for(job), std::move(state)),
+               start, result.elapsed);
 }
 
 void FetchRun::on_failure(const Error& error) {
@@ -236,10 +331,30 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
       outcome.bytes, seconds_text(elapsed), outcome.feed_id,
       outcome.same_document ? std::string("same document as last archived")
                             : fmt::format("{} extracted", outcome.extracted)));
+  report_images(source, outcome);
   if (outcome.failure) {
     return on_failure(*outcome.failure);
   }
   bar_.feed_done(outcome.written.size(), false);
+}
+
+// Under -v: what --save-images did for the feed, and each image it could
+// not save (the article keeps its URL; a later run tries again).
+void FetchRun::report_images(const std::string& source,
+                             const FeedOutcome& outcome) {
+  if (!streams_.verbose ||
+      (outcome.images_saved == 0 && outcome.images_present == 0 &&
+       outcome.image_failures.empty())) {
+    return;
+  }
+  streams_.report(
+      fmt::format("{}: images: {} saved, {} already there, {} "
+                  "failed",
+                  source, outcome.images_saved, outcome.images_present,
+                  outcome.image_failures.size()));
+  for (const std::string& failure : outcome.image_failures) {
+    streams_.report(fmt::format("{}: image not saved: {}", source, failure));
+  }
 }
 
 // One hostile document must not end the run: what it throws (bad_alloc

@@ -87,8 +87,15 @@ void AttributeWriter::write_html_attributes(const GumboNode* node) {
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
     const std::string_view name = a->name;
-    if (tag == GUMBO_TAG_IMG && name == "src") {
-      continue;  // written from the real source
+    if (tag == GUMBO_TAG_IMG &&
+        (name == "src" || (last_image_saved_ && name == "srcset"))) {
+      continue;  // written from the real source, or a saved copy
+    }
+    if (name == "poster" && options_.saved_images != nullptr) {
+      if (std::string poster = shown_image(a->value); !poster.empty()) {
+        write_attribute(name, poster);
+      }
+      continue;
     }
     write_kept_attribute(name, a->value, html_attribute_kind(tag, name), false);
   }
@@ -189,6 +196,29 @@ std::string AttributeWriter::resolve(std::string_view url,
   std::string absolute = resolver_.resolve(url, kind == AttrKind::kLink);
   if (absolute.empty() || kind != AttrKind::kImage) {
     return absolute;
+  }
+  return apply_image_proxy(options_.image_proxy, absolute);
+}
+
+std::string AttributeWriter::shown_image(std::string_view url) {
+  last_image_saved_ = false;
+  if (options_.saved_images == nullptr) {
+    return resolve(url, AttrKind::kImage);
+  }
+  url = trim_controls(url);
+  if (url.empty() || has_false_scheme(url)) {
+    return {};
+  }
+  std::string absolute = resolver_.resolve(url, false);
+  if (absolute.empty()) {
+    return {};
+  }
+  images.push_back(absolute);
+  if (std::string local = options_.saved_images->local_path(absolute);
+      !local.empty()) {
+    last_image_saved_ = true;
+    local_images.push_back(local);
+    return local;
   }
   return apply_image_proxy(options_.image_proxy, absolute);
 }

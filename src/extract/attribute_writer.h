@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "feedmark/extract/sanitize.h"
 #include "feedmark/html/policy.h"
@@ -26,6 +27,15 @@ class AttributeWriter {
   void write_attribute(std::string_view name, std::string_view value);
   /// An absolute, safe URL for `url`, or "" if it has none.
   std::string resolve(std::string_view url, AttrKind kind) const;
+  /// What an image shown from `url` points at: its local path when it is
+  /// saved, else its absolute URL through the proxy; "" if unsafe. With
+  /// --save-images, the URL is listed in `images`.
+  std::string shown_image(std::string_view url);
+  /// Whether shown_image() found the last image it was given saved.
+  bool last_image_saved() const { return last_image_saved_; }
+
+  std::vector<std::string> images;        ///< see SanitizedHtml::images
+  std::vector<std::string> local_images;  ///< see SanitizedHtml
 
  private:
   void write_kept_attribute(std::string_view name, std::string_view value,
@@ -38,6 +48,7 @@ class AttributeWriter {
   std::string& out_;
   const SanitizeOptions& options_;
   const UrlResolver& resolver_;
+  bool last_image_saved_ = false;
 };
 
 }  // namespace feedmark::html

@@ -1,5 +1,7 @@
 #include "feedmark/extract/extract.h"
 
+#include <algorithm>
+
 #include "feedmark/extract/sanitize.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/util/text.h"
@@ -23,6 +25,36 @@ const MediaImage* best_media_image(const Item& item) {
 
 const std::string& body_of(const Item& item) {
   return item.content_html.empty() ? item.summary_html : item.content_html;
+}
+
+// The lead image's URL in the header: its saved copy, else through the
+// image proxy.
+std::string lead_image_shown(const std::string& url,
+                             const ExtractOptions& options, Article& article) {
+  if (options.saved_images == nullptr) {
+    return apply_image_proxy(options.image_proxy, url);
+  }
+  article.images.push_back(url);
+  std::string local = options.saved_images->local_path(url);
+  if (local.empty()) {
+    return apply_image_proxy(options.image_proxy, url);
+  }
+  article.local_images.push_back(local);
+  return local;
+}
+
+// The body's images after the lead image, each URL once: a picture shown
+// twice is saved once.
+void add_images_shown(SanitizedHtml&& body, Article& article) {
+  for (std::vector<std::string>* list : {&body.images, &body.local_images}) {
+    std::vector<std::string>& into =
+        list == &body.images ? article.images : article.local_images;
+    for (std::string& url : *list) {
+      if (std::find(into.begin(), into.end(), url) == into.end()) {
+        into.push_back(std::move(url));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -58,14 +90,17 @@ Article extract_article(const Item& item, const ExtractOptions& options) {
   SanitizeOptions sanitize{item.base,
                            media ? SanitizeOptions::LeadImage::kIgnore
                                  : SanitizeOptions::LeadImage::kTake,
-                           options.image_proxy};
+                           options.image_proxy, options.saved_images};
   SanitizedHtml body = sanitize_html(body_of(item), sanitize);
   const std::string& image = media ? media->url : body.image_url;
   if (!image.empty()) {
-    article.image = apply_image_proxy(options.image_proxy, image);
+    article.image = lead_image_shown(image, options, article);
     article.caption = media ? media->caption : std::move(body.image_caption);
   }
   article.body_html = std::move(body.html);
+  if (options.saved_images != nullptr) {
+    add_images_shown(std::move(body), article);
+  }
   return article;
 }
 

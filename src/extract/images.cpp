@@ -104,6 +104,17 @@ std::string_view image_candidate(const GumboNode* img) {
   return src.starts_with("data:") ? std::string_view() : src;
 }
 
+std::string_view image_to_save(const GumboNode* img) {
+  for (const char* name : {"srcset", "data-srcset"}) {
+    const std::string_view best =
+        largest_srcset_candidate(attribute(img, name));
+    if (!best.empty() && !best.starts_with("data:")) {
+      return best;
+    }
+  }
+  return image_candidate(img);
+}
+
 std::string_view real_image_url(const GumboNode* img) {
   const std::string_view src = image_candidate(img);
   return src.empty() || is_tracking_pixel(img, src) ? std::string_view() : src;

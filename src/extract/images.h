@@ -22,6 +22,9 @@ bool is_tracking_pixel(const GumboNode* img, std::string_view src);
 /// The URL an <img> shows: a lazy-loading attribute, its src, else its
 /// largest srcset candidate; "" when it has none but a data: placeholder.
 std::string_view image_candidate(const GumboNode* img);
+/// The copy of an <img> worth saving: its largest srcset candidate (a
+/// lazy data-srcset too), else image_candidate.
+std::string_view image_to_save(const GumboNode* img);
 /// image_candidate, unless it is a tracking pixel.
 std::string_view real_image_url(const GumboNode* img);
 

@@ -30,10 +30,16 @@ class Writer {
  public:
   Writer(const SanitizeOptions& options, const UrlResolver& resolver,
          const GumboNode* skipped)
-      : attributes_(out_, options, resolver), skipped_(skipped) {}
+      : attributes_(out_, options, resolver),
+        skipped_(skipped),
+        saving_images_(options.saved_images != nullptr) {}
 
   void write_children(const GumboVector& nodes, bool block_context);
-  std::string take() { return std::move(out_); }
+  void take(SanitizedHtml& result) {
+    result.html = std::move(out_);
+    result.images = std::move(attributes_.images);
+    result.local_images = std::move(attributes_.local_images);
+  }
 
  private:
   void write_node(const GumboVector& siblings, unsigned index,
@@ -54,6 +60,7 @@ class Writer {
   std::string out_;
   AttributeWriter attributes_;
   const GumboNode* skipped_;
+  const bool saving_images_;
   bool pending_space_ = false;
   char32_t last_char_ = 0;
   int pre_depth_ = 0;
@@ -158,7 +165,8 @@ void Writer::write_kept_element(const GumboNode* node) {
       return;  // a beacon shows nothing
     }
     // An image without a safe source stays, for its alt text and size.
-    image_src = attributes_.resolve(src, AttrKind::kImage);
+    image_src =
+        attributes_.shown_image(saving_images_ ? image_to_save(node) : src);
   }
   const bool block = !foreign && is_block(tag);
   if (block) {
@@ -278,7 +286,12 @@ SanitizedHtml sanitize_html(std::string_view html,
   if (options.lead_image != SanitizeOptions::LeadImage::kIgnore) {
     lead = locate_lead_image(fragment.children());
     if (lead.img != nullptr) {
-      result.image_url = resolver.resolve(real_image_url(lead.img));
+      // A copy to keep is the largest one; a link stays as the feed wrote
+      // it.
+      result.image_url = resolver.resolve(
+          options.saved_images != nullptr && !real_image_url(lead.img).empty()
+              ? image_to_save(lead.img)
+              : real_image_url(lead.img));
       result.image_caption = caption_of(lead);
     }
     if (result.image_url.empty()) {
@@ -288,7 +301,7 @@ SanitizedHtml sanitize_html(std::string_view html,
   const bool take = options.lead_image == SanitizeOptions::LeadImage::kTake;
   Writer writer(options, resolver, take ? lead.removed : nullptr);
   writer.write_children(fragment.children(), true);
-  result.html = writer.take();
+  writer.take(result);
   return result;
 }
 

@@ -22,6 +22,10 @@ struct ArticleEntry {
   std::int64_t size = -1;  ///< the file's size in bytes; -1: not known
 };
 
+/// Runs an article whose images failed is extracted again to retry them;
+/// after that it keeps their URLs until its item changes.
+inline constexpr unsigned kMaxImageTries = 10;
+
 /// An item of the last document archived, as the state remembers it.
 struct CurrentItem {
   std::string id;
@@ -29,6 +33,9 @@ struct CurrentItem {
   /// written by an older feedmark), which makes the next run extract it.
   std::string fingerprint;
   ArticleEntry entry;
+  /// Runs in a row some of the article's images could not be saved (0:
+  /// all saved, or none to save); the next runs try again, up to a limit.
+  unsigned image_tries = 0;
 };
 
 /// Article counts by month of a feed's index ("2022-03" -> 412).
@@ -79,8 +86,9 @@ Result<void> save_feed_state(const std::filesystem::path& dir,
                              const FeedState& state);
 
 /// Whether every current article of `state` is in `dir` with the size the
-/// state recorded: one stat(2) each. Validators are sent only then, so that
-/// a 304 never hides a deleted or damaged article.
+/// state recorded (one stat(2) each), and none has images due for another
+/// try. Validators are sent only then, so that a 304 never hides a deleted
+/// or damaged article, or an image still to save.
 bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 

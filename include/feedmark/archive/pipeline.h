@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "feedmark/archive/archive.h"
@@ -12,6 +14,20 @@
 #include "feedmark/fetch/fetch.h"
 
 namespace feedmark {
+
+/// The default of --max-image-size.
+inline constexpr std::uint64_t kDefaultMaxImageSize = 10'485'760;
+
+/// --save-images and its limits (SPEC "Images", "Private networks").
+struct ImageOptions {
+  bool save = false;
+  std::uint64_t max_size = kDefaultMaxImageSize;
+  bool allow_private_networks = false;
+  std::string user_agent;
+  /// The limits of the downloads when this stage fetches the images itself
+  /// (archive_response); `fetch` downloads them in its own session.
+  HttpOptions http;
+};
 
 /// Everything `fetch` needs to archive one source.
 struct ArchiveOptions {
@@ -24,6 +40,7 @@ struct ArchiveOptions {
   bool dry_run = false;
   std::int64_t captured_ms = 0;  ///< the capture time of this run
   unsigned threads = 0;          ///< 0: one per core
+  ImageOptions images;
   /// Where each article's record goes before its file is put in place;
   /// none with --dry-run or in tests of this stage alone.
   DeliveryJournal* journal = nullptr;
@@ -53,6 +70,12 @@ struct FeedOutcome {
   std::size_t extracted = 0;
   std::vector<ArticleRecord> written;  ///< in document order, all in place
   std::vector<std::string> warnings;
+  /// --save-images: images downloaded and kept by this run, images the
+  /// extracted articles show that were saved before, and one line
+  /// ("URL: cause") per image that could not be saved.
+  std::size_t images_saved = 0;
+  std::size_t images_present = 0;
+  std::vector<std::string> image_failures;
   /// What went wrong after the feed was parsed (an article, the index or the
   /// state could not be written); `written` is still true. The feed keeps
   /// its old validators, so the next run fetches it again.
@@ -63,10 +86,43 @@ struct FeedOutcome {
 std::string feed_key_for(const Source& source, const Feed& feed,
                          const std::string& feed_url_flag);
 
-/// Decodes, parses, extracts and writes one fetched document. An error is
-/// returned only if nothing was written. `known_state`: the state of a URL
-/// source's folder when the caller has read it already (to plan the
-/// request), else it is read here.
+class FeedRun;
+
+/// A feed whose articles wait for their images (--save-images): it holds
+/// the parsed feed and its extracted articles until the downloads are done.
+class PendingFeed {
+ public:
+  explicit PendingFeed(std::unique_ptr<FeedRun> run);
+  PendingFeed(PendingFeed&&) noexcept;
+  PendingFeed& operator=(PendingFeed&&) noexcept;
+  ~PendingFeed();
+
+  /// The images to download, each URL once, into temporaries of the
+  /// feed's media/ folder.
+  const std::vector<HttpRequest>& image_requests() const;
+  /// One download has finished; `i` is its index in image_requests().
+  void image_done(std::size_t i, Result<HttpResult> result);
+  /// Writes the articles that waited, then the indexes and the state.
+  FeedOutcome finish();
+
+ private:
+  std::unique_ptr<FeedRun> run_;
+};
+
+/// A document archived, or waiting for its images.
+using Archiving = std::variant<FeedOutcome, PendingFeed>;
+
+/// Decodes, parses and extracts one fetched document, and writes every
+/// article that has no image to download; an error is returned only if
+/// nothing was written. `known_state`: the state of a URL source's folder
+/// when the caller has read it already (to plan the request), else it is
+/// read here.
+Result<Archiving> start_archiving(
+    const Source& source, Response&& response, const ArchiveOptions& options,
+    std::optional<FeedState> known_state = std::nullopt);
+
+/// start_archiving, then the images downloaded here (options.images.http)
+/// and the feed finished.
 Result<FeedOutcome> archive_response(
     const Source& source, Response&& response, const ArchiveOptions& options,
     std::optional<FeedState> known_state = std::nullopt);
@@ -77,8 +133,8 @@ Result<FeedOutcome> archive_response(
 Result<UnixTime> defer_feed(const Source& source, UnixTime until,
                             const ArchiveOptions& options);
 
-/// Reads a file or stdin source and archives it.
-Result<FeedOutcome> archive_local_source(const Source& source,
-                                         const ArchiveOptions& options);
+/// Reads a file or stdin source and starts archiving it.
+Result<Archiving> start_archiving_local(const Source& source,
+                                        const ArchiveOptions& options);
 
 }  // namespace feedmark

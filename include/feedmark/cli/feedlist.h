@@ -17,6 +17,7 @@ struct FeedSettings {
   std::optional<std::string> zone;  ///< tz=Asia/Shanghai (a known zone)
   std::optional<std::string> user_agent;   ///< user-agent=... (may hold spaces)
   std::optional<std::string> image_proxy;  ///< image-proxy=...
+  std::optional<std::string> save_images;  ///< save-images=yes|no
 };
 
 /// One source of a feed list and its settings.

@@ -2,7 +2,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "feedmark/extract/sanitize.h"
 #include "feedmark/parse/parse.h"
 
 namespace feedmark {
@@ -16,10 +18,16 @@ struct Article {
   std::string image;      ///< the lead image, image proxy applied
   std::string caption;    ///< plain text
   std::string body_html;  ///< sanitized, one line, lead image removed
+  /// With --save-images: every image URL the article shows (the lead image
+  /// first), each once, and the local paths of those saved.
+  std::vector<std::string> images;
+  std::vector<std::string> local_images;
 };
 
 struct ExtractOptions {
   std::string image_proxy;  ///< --image-proxy template, may be empty
+  /// --save-images: where the saved images are (see ImageLocator).
+  const ImageLocator* saved_images = nullptr;
 };
 
 /// The item key: guid/id if present, else the link, else title + date.

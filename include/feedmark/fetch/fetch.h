@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct Response {
   int status = 200;
   std::string etag;  ///< validators to send next time, if any
   std::string last_modified;
+  std::string image_type;  ///< an image request's sniffed extension ("png")
+  std::uint64_t image_size = 0;  ///< and the bytes written to its file
 };
 
 /// The default of --max-size: the largest feed read, from any source.
@@ -47,6 +50,16 @@ struct HttpRequest {
   std::string user_agent;
   std::string etag;           ///< sent as If-None-Match
   std::string last_modified;  ///< sent as If-Modified-Since
+  std::string referer;        ///< sent as Referer, if any
+  /// 0: HttpOptions::max_size. Counted as for feeds (decoded bytes).
+  std::uint64_t max_size = 0;
+  /// A URL a feed chose: never connect to a private address (SPEC
+  /// "Private networks"), checked on each address libcurl connects to.
+  bool public_only = false;
+  /// The body must be an image (sniffed from its bytes, SPEC "Images") and
+  /// is streamed into this file, created or truncated; it is removed when
+  /// the download fails. Empty: the body is kept in Response::body.
+  std::string image_file;
 };
 
 /// Limits of a batch of downloads (SPEC "Options of fetch", "Networking").
@@ -77,6 +90,28 @@ struct HttpResult {
 
 /// Receives each finished download: the index of its request and the outcome.
 using HttpDone = std::function<void(std::size_t, Result<HttpResult>)>;
+
+/// Downloads requests with libcurl's multi interface as they are submitted,
+/// all sharing its limits (--jobs, connections per host). `done` is called
+/// once per request, in completion order, on the thread of run().
+class DownloadSession {
+ public:
+  DownloadSession(const HttpOptions& options, HttpDone done);
+  ~DownloadSession();
+  DownloadSession(const DownloadSession&) = delete;
+  DownloadSession& operator=(const DownloadSession&) = delete;
+
+  /// Queues a request from any thread; returns the index `done` gets.
+  std::size_t submit(HttpRequest request);
+  /// From any thread: no more requests; run() returns once all are done.
+  void close();
+  /// Runs the downloads until close() and every request is done.
+  void run();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Downloads every request with libcurl's multi interface and calls `done`
 /// once per request, in completion order, on the calling thread. A failure

@@ -1,0 +1,219 @@
+#include "feed_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "feedmark/util/parallel.h"
+#include "feedmark/write/write.h"
+
+namespace feedmark {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The indexes change with the articles or the feed's title and link; a
+// folder whose month counts are not known (no state, or an older one) has
+// them rebuilt from its files, once.
+Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
+                            const std::vector<IndexChange>& changes,
+                            FeedState& state) {
+  const std::string header = feed_index_header(state.title, state.link);
+  if (!state.months) {
+    Result<MonthCounts> months = rebuild_feed_index(dir, header);
+    if (!months) {
+      return tl::unexpected(months.error());
+    }
+    state.months = std::move(*months);
+    return {};
+  }
+  std::error_code ec;
+  if (changes.empty() && header == old_header &&
+      fs::exists(dir / "index.md", ec)) {
+    return {};
+  }
+  return update_feed_index(dir, header, changes, *state.months);
+}
+
+// The articles reach the disk before the state that lists them, so the
+// state never vouches for a file a power cut could leave empty: one syncfs
+// for the whole feed, then the state, itself synced before its rename.
+Result<void> save_feed(const fs::path& dir, const std::string& old_header,
+                       const std::vector<IndexChange>& changes,
+                       FeedState& state, bool wrote_files) {
+  Result<void> indexed = update_indexes(dir, old_header, changes, state);
+  if (!indexed) {
+    // The next run fetches and parses the feed again and rebuilds the
+    // indexes from the article files.
+    state.months.reset();
+    state.body.clear();
+    state.etag.clear();
+    state.last_modified.clear();
+  }
+  if (wrote_files) {
+    if (auto synced = sync_file_system(dir); !synced) {
+      return synced;
+    }
+  }
+  Result<void> saved = save_feed_state(dir, state);
+  return indexed ? saved : indexed;
+}
+
+}  // namespace
+
+// "feedmark: https://x/feed.xml: cannot write ARCHIVE/…/x.md: No space left
+// on device": the line names the feed, as every failure of a source does.
+Error write_failure(const Source& source, const Error& error) {
+  return {"write", source.location,
+          error.source.empty() ? error.message
+                               : fmt::format("cannot write {}: {}",
+                                             error.source, error.message)};
+}
+
+FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
+                 std::string key, FeedState state, std::string body_fingerprint)
+    : source_(source),
+      options_(options),
+      feed_(std::move(feed)),
+      key_(std::move(key)),
+      dir_(options_.archive / feed_id(key_)),
+      state_(std::move(state)),
+      body_fingerprint_(std::move(body_fingerprint)),
+      work_(unique_items(feed_)),
+      writer_(options_, dir_, feed_id(key_), state_) {
+  outcome_.feed_id = feed_id(key_);
+  outcome_.items = feed_.items.size();
+  outcome_.warnings = feed_.warnings;
+}
+
+void FeedRun::set_validators(std::string etag, std::string last_modified) {
+  etag_ = std::move(etag);
+  last_modified_ = std::move(last_modified);
+}
+
+void FeedRun::extract_all() {
+  parallel_for(work_.size(), options_.threads,
+               [&](std::size_t i) { writer_.process(work_[i]); });
+  list_image_requests();
+}
+
+// Each missing image once, whichever articles show it; the first article
+// that shows it is its Referer (hotlink protection looks at it).
+void FeedRun::list_image_requests() {
+  std::unordered_set<std::string> listed;
+  bool folder_ready = false;
+  for (const ItemWork& w : work_) {
+    if (!w.awaiting_images) {
+      continue;
+    }
+    if (!folder_ready) {
+      if (auto created = writer_.media().create_folder(); !created) {
+        outcome_.image_failures.push_back(created.error().message);
+        return;  // the articles are written with the images' URLs
+      }
+      folder_ready = true;
+    }
+    for (const std::string& url : w.article.images) {
+      if (writer_.media().local_path(url).empty() &&
+          listed.insert(url).second) {
+        HttpRequest& r = requests_.emplace_back();
+        r.url = url;
+        r.user_agent = options_.images.user_agent;
+        r.referer = w.article.link;
+        r.max_size = options_.images.max_size;
+        r.public_only = !options_.images.allow_private_networks;
+        r.image_file = writer_.media().temporary_for(url).string();
+      }
+    }
+  }
+}
+
+void FeedRun::image_done(std::size_t i, Result<HttpResult> result) {
+  const HttpRequest& request = requests_.at(i);
+  if (!result) {
+    outcome_.image_failures.push_back(
+        fmt::format("{}: {}", request.url, result.error().message));
+    return;
+  }
+  if (auto placed = writer_.media().place(request.url, request.image_file,
+                                          result->response.image_type);
+      !placed) {
+    outcome_.image_failures.push_back(
+        fmt::format("{}: cannot write {}: {}", request.url,
+                    placed.error().source, placed.error().message));
+    return;
+  }
+  saved_urls_.push_back(request.url);
+  ++outcome_.images_saved;
+}
+
+FeedOutcome FeedRun::finish() {
+  std::vector<std::size_t> waiting;
+  for (std::size_t i = 0; i < work_.size(); ++i) {
+    if (work_[i].awaiting_images) {
+      waiting.push_back(i);
+    }
+  }
+  parallel_for(waiting.size(), options_.threads,
+               [&](std::size_t i) { writer_.finish(work_[waiting[i]]); });
+  count_images();
+  for (ItemWork& w : work_) {
+    outcome_.extracted += w.extracted ? 1 : 0;
+    if (was_written(w)) {
+      const bool updated = w.status == ItemWork::Status::kUpdated;
+      outcome_.written.push_back({dir_ / (w.id + ".md"), outcome_.feed_id,
+                                  std::move(w.article), updated});
+    }
+  }
+  if (!options_.dry_run) {
+    save();
+  }
+  return std::move(outcome_);
+}
+
+// "Already there": the saved images the extracted articles show that this
+// run did not download.
+void FeedRun::count_images() {
+  if (!options_.images.save) {
+    return;
+  }
+  std::unordered_set<std::string> shown;
+  for (const ItemWork& w : work_) {
+    shown.insert(w.article.local_images.begin(), w.article.local_images.end());
+  }
+  outcome_.images_present =
+      shown.size() - std::min(shown.size(), saved_urls_.size());
+}
+
+void FeedRun::save() {
+  const std::string old_header = feed_index_header(state_.title, state_.link);
+  state_.key = key_;
+  state_.title = feed_.title;
+  state_.link = feed_.link;
+  // With an article missing, new validators (or the body's fingerprint)
+  // would let the next run skip it.
+  if (!writer_.first_error()) {
+    state_.etag = std::move(etag_);
+    state_.last_modified = std::move(last_modified_);
+    state_.body = body_fingerprint_;
+  } else {
+    state_.body.clear();
+  }
+  state_.next_fetch.reset();
+  state_.deferred_since.reset();
+  const std::vector<IndexChange> changes = index_changes(work_);
+  record_in_state(work_, state_);  // the items' `known` point into it no more
+  if (writer_.first_error()) {
+    outcome_.failure = write_failure(source_, *writer_.first_error());
+  }
+  const bool wrote = !outcome_.written.empty() || !changes.empty() ||
+                     outcome_.images_saved > 0;
+  if (auto saved = save_feed(dir_, old_header, changes, state_, wrote);
+      !saved && !outcome_.failure) {
+    outcome_.failure = write_failure(source_, saved.error());
+  }
+}
+
+}  // namespace feedmark

@@ -1,0 +1,62 @@
+#pragma once
+
+// One parsed feed archived: its items extracted and written, the images
+// they wait for, then the indexes and the state (SPEC "Archive layout").
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feed_writer.h"
+#include "feedmark/archive/pipeline.h"
+
+namespace feedmark {
+
+/// "feedmark: https://x/feed.xml: cannot write ARCHIVE/…/x.md: No space
+/// left on device": the line names the feed, as every failure of a source
+/// does.
+Error write_failure(const Source& source, const Error& error);
+
+/// Lives on the heap from extraction to the state saved: its items point
+/// into its feed and state.
+class FeedRun {
+ public:
+  FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
+          std::string key, FeedState state, std::string body_fingerprint);
+  FeedRun(const FeedRun&) = delete;
+  FeedRun& operator=(const FeedRun&) = delete;
+
+  FeedOutcome& outcome() { return outcome_; }
+  void set_validators(std::string etag, std::string last_modified);
+
+  /// Extracts every item that changed, on every core, and writes those
+  /// with no image to download; lists the downloads.
+  void extract_all();
+  const std::vector<HttpRequest>& image_requests() const { return requests_; }
+  void image_done(std::size_t i, Result<HttpResult> result);
+  /// Writes the articles that waited for images, the indexes and the state.
+  FeedOutcome finish();
+
+ private:
+  void list_image_requests();
+  void count_images();
+  void save();
+
+  const Source source_;
+  const ArchiveOptions options_;
+  const Feed feed_;
+  const std::string key_;
+  const std::filesystem::path dir_;
+  FeedState state_;
+  const std::string body_fingerprint_;
+  std::string etag_;
+  std::string last_modified_;
+  FeedOutcome outcome_;
+  std::vector<ItemWork> work_;
+  FeedWriter writer_;
+  std::vector<HttpRequest> requests_;
+  std::vector<std::string> saved_urls_;  ///< downloaded by this run
+};
+
+}  // namespace feedmark

@@ -1,0 +1,242 @@
+#include "feed_writer.h"
+
+#include <unordered_set>
+
+#include "feedmark/util/sha256.h"
+#include "feedmark/write/write.h"
+
+namespace feedmark {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool same_index_line(const ArticleEntry& a, const ArticleEntry& b) {
+  return a.title_md == b.title_md && a.published == b.published &&
+         a.captured_ms == b.captured_ms;
+}
+
+// An article whose images failed on fewer runs than kMaxImageTries.
+bool images_due_for_retry(const CurrentItem& item) {
+  return item.image_tries > 0 && item.image_tries < kMaxImageTries;
+}
+
+}  // namespace
+
+std::vector<ItemWork> unique_items(const Feed& feed) {
+  std::vector<ItemWork> work;
+  work.reserve(feed.items.size());
+  std::unordered_set<std::string> seen;
+  for (const Item& item : feed.items) {
+    std::string id = short_hash(item_key(item));
+    if (seen.insert(id).second) {
+      ItemWork& w = work.emplace_back();
+      w.item = &item;
+      w.id = std::move(id);
+    }
+  }
+  return work;
+}
+
+FeedWriter::FeedWriter(const ArchiveOptions& options, fs::path dir,
+                       std::string feed_id, const FeedState& state)
+    : options_(options),
+      dir_(std::move(dir)),
+      feed_id_(std::move(feed_id)),
+      media_(dir_) {
+  known_.reserve(state.current.size());
+  for (const CurrentItem& item : state.current) {
+    known_.emplace(item.id, &item);
+  }
+}
+
+ExtractOptions FeedWriter::extract_options() const {
+  return {options_.image_proxy, options_.images.save
+                                    ? static_cast<const ImageLocator*>(&media_)
+                                    : nullptr};
+}
+
+// Whether the file at `path` already is the article as rendered: trusted
+// from the state when the size matches what it recorded (one stat), else
+// read. The file may have been written by a run killed before it saved the
+// state, or be older than a state file put back.
+bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
+                          const ArticleEntry* known, bool& exists) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  exists = ec != std::errc::no_such_file_or_directory;  // a directory there too
+  if (ec) {
+    return false;
+  }
+  if (known != nullptr && static_cast<std::uintmax_t>(known->size) == size) {
+    w.entry.captured_ms = known->captured_ms;
+    w.entry.size = known->size;
+    return true;
+  }
+  std::optional<ArticleEntry> on_disk = read_article_entry(path);
+  if (on_disk && on_disk->digest == w.entry.digest) {
+    w.entry.captured_ms = on_disk->captured_ms;
+    w.entry.size = on_disk->size;
+    return true;
+  }
+  if (!w.before) {
+    w.before = std::move(on_disk);
+  }
+  return false;
+}
+
+// An item whose fingerprint is the one archived, with its file of the size
+// recorded, needs nothing: no extraction, no rendering, one stat. Unless
+// its images failed last time and are due for another try.
+bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
+  const CurrentItem* item = w.known;
+  if (item == nullptr || item->fingerprint.empty() ||
+      item->fingerprint != w.fingerprint || item->entry.size < 0 ||
+      images_due_for_retry(*item)) {
+    return false;
+  }
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(dir_ / (w.id + ".md"), ec);
+  if (ec || size != static_cast<std::uintmax_t>(item->entry.size)) {
+    return false;
+  }
+  w.entry = item->entry;
+  w.image_tries = item->image_tries;
+  return true;
+}
+
+void FeedWriter::process(ItemWork& w) {
+  w.fingerprint = item_fingerprint(*w.item, extract_options());
+  const auto found = known_.find(w.id);
+  w.known = found == known_.end() ? nullptr : found->second;
+  if (unchanged_since_archived(w)) {
+    return;
+  }
+  extract(w);
+  // With --dry-run nothing is downloaded: the article is shown as it would
+  // be written without the images still missing.
+  w.awaiting_images = !options_.dry_run &&
+                      w.article.local_images.size() < w.article.images.size();
+  if (!w.awaiting_images) {
+    write(w);
+  }
+}
+
+void FeedWriter::finish(ItemWork& w) {
+  extract(w);
+  write(w);
+}
+
+void FeedWriter::extract(ItemWork& w) {
+  w.article = extract_article(*w.item, extract_options());
+  w.extracted = true;
+  // Runs in a row this article's images failed: a changed item starts over.
+  const bool missing = w.article.local_images.size() < w.article.images.size();
+  const bool same_item =
+      w.known != nullptr && w.known->fingerprint == w.fingerprint;
+  w.image_tries = !missing ? 0 : same_item ? w.known->image_tries + 1 : 1;
+}
+
+void FeedWriter::write(ItemWork& w) {
+  const CurrentItem* item = w.known;
+  std::string rendered = render_article(w.article, options_.captured_ms);
+  w.entry.title_md = escape_markdown_text(w.article.title);
+  w.entry.published = w.article.published;
+  w.entry.digest = short_hash(article_content(rendered));
+  if (item != nullptr && item->entry.size >= 0) {
+    w.before = item->entry;  // else a failed write: the file tells
+  }
+  const fs::path path = dir_ / (w.id + ".md");
+  const ArticleEntry* recorded =
+      item != nullptr && item->entry.digest == w.entry.digest ? &item->entry
+                                                              : nullptr;
+  bool exists = false;
+  if (in_place(w, path, recorded, exists)) {
+    // In place, but not as the state knew it: a run killed after writing it
+    // and before saving the state, or an item back in the feed. Its index
+    // line is put right (an index update is idempotent).
+    w.reindex = item == nullptr || !same_index_line(item->entry, w.entry);
+    return;
+  }
+  w.status = exists ? ItemWork::Status::kUpdated : ItemWork::Status::kNew;
+  w.entry.captured_ms = options_.captured_ms;
+  if (recorded != nullptr) {
+    // Deleted or damaged (a power cut can leave a file empty): put back as
+    // it was recorded, capture time included.
+    w.entry.captured_ms = recorded->captured_ms;
+    rendered = render_article(w.article, w.entry.captured_ms);
+  }
+  w.entry.size = static_cast<std::int64_t>(rendered.size());
+  // The body is in `rendered` now; what is printed about the article needs
+  // only its header fields, and 5,000 bodies held to the end cost 25 MB.
+  std::string().swap(w.article.body_html);
+  if (options_.dry_run) {
+    return;
+  }
+  const std::string record =
+      options_.journal == nullptr
+          ? std::string()
+          : article_record_json(path, feed_id_, w.article,
+                                w.status == ItemWork::Status::kUpdated);
+  // One writer at a time: creating files in one folder serializes on the
+  // folder's lock in the kernel, and threads spinning on it cost more CPU than
+  // the writes themselves; the other threads extract meanwhile.
+  const std::lock_guard lock(write_mutex_);
+  if (auto written = put_in_place(path, rendered, record); !written) {
+    w.status = ItemWork::Status::kFailed;
+    if (!first_error_) {
+      first_error_ = written.error();
+    }
+  }
+}
+
+// The journal learns of the file before it is in place, so a kill at any
+// instant leaves no article on disk that no run will print.
+Result<void> FeedWriter::put_in_place(const fs::path& path,
+                                      const std::string& rendered,
+                                      const std::string& record) {
+  Result<StagedFile> staged = StagedFile::write(path, rendered);
+  if (!staged) {
+    return tl::unexpected(staged.error());
+  }
+  if (options_.journal != nullptr) {
+    if (auto noted = options_.journal->append(record); !noted) {
+      return noted;
+    }
+  }
+  if (auto committed = staged->commit(); !committed) {
+    return committed;
+  }
+  after_commit_for_tests();
+  return {};
+}
+
+bool was_written(const ItemWork& w) {
+  return w.status == ItemWork::Status::kNew ||
+         w.status == ItemWork::Status::kUpdated;
+}
+
+void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
+  state.current.clear();
+  state.current.reserve(work.size());
+  for (const ItemWork& w : work) {
+    if (w.status == ItemWork::Status::kFailed) {
+      ArticleEntry unknown;
+      unknown.size = -1;
+      state.current.push_back({w.id, "", unknown, 0});
+    } else {
+      state.current.push_back({w.id, w.fingerprint, w.entry, w.image_tries});
+    }
+  }
+}
+
+std::vector<IndexChange> index_changes(const std::vector<ItemWork>& work) {
+  std::vector<IndexChange> changes;
+  for (const ItemWork& w : work) {
+    if (was_written(w) || w.reindex) {
+      changes.push_back({w.id, w.before, w.entry});
+    }
+  }
+  return changes;
+}
+
+}  // namespace feedmark

@@ -1,0 +1,97 @@
+#pragma once
+
+// One feed's items on their way through extraction and writing, shared by
+// the whole-feed steps in pipeline.cpp.
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "feedmark/archive/archive.h"
+#include "feedmark/archive/catalogue.h"
+#include "feedmark/archive/pipeline.h"
+#include "feedmark/extract/extract.h"
+#include "media_store.h"
+
+namespace feedmark {
+
+/// One item's way through extract and write.
+struct ItemWork {
+  enum class Status { kUnchanged, kNew, kUpdated, kFailed };
+  const Item* item = nullptr;
+  std::string id;
+  std::string fingerprint;             ///< item_fingerprint
+  const CurrentItem* known = nullptr;  ///< as the state remembers it
+  Article article;  ///< extracted unless the fingerprint was known
+  bool extracted = false;
+  /// Extracted with images to download before it is written.
+  bool awaiting_images = false;
+  /// Runs in a row its images failed (CurrentItem::image_tries).
+  unsigned image_tries = 0;
+  bool reindex = false;  ///< in place, but its index line may be missing
+  ArticleEntry entry;    ///< of the version in place
+  /// The version a written article replaced, if known: the indexes move
+  /// it when its month changed.
+  std::optional<ArticleEntry> before;
+  Status status = Status::kUnchanged;
+};
+
+/// The feed's items, each id once: feeds repeat items (one guid listed
+/// twice in a document), and the first wins, as two writers of one file
+/// would race.
+std::vector<ItemWork> unique_items(const Feed& feed);
+
+/// Everything one feed's items share while they are processed; its
+/// methods run on several threads at once.
+class FeedWriter {
+ public:
+  FeedWriter(const ArchiveOptions& options, std::filesystem::path dir,
+             std::string feed_id, const FeedState& state);
+
+  /// Extracts the item unless it is archived as it is, then writes it
+  /// unless its images are to be downloaded first.
+  void process(ItemWork& w);
+  /// After the downloads: extracts the article again, with the images
+  /// now saved, and writes it.
+  void finish(ItemWork& w);
+
+  MediaStore& media() { return media_; }
+  const std::optional<Error>& first_error() const { return first_error_; }
+
+ private:
+  ExtractOptions extract_options() const;
+  void extract(ItemWork& w);
+  void write(ItemWork& w);
+  bool unchanged_since_archived(ItemWork& w) const;
+  bool in_place(ItemWork& w, const std::filesystem::path& path,
+                const ArticleEntry* known, bool& exists);
+  Result<void> put_in_place(const std::filesystem::path& path,
+                            const std::string& rendered,
+                            const std::string& record);
+
+  const ArchiveOptions& options_;
+  const std::filesystem::path dir_;
+  const std::string feed_id_;
+  /// The state's current items, by id.
+  std::unordered_map<std::string_view, const CurrentItem*> known_;
+  MediaStore media_;
+  std::mutex write_mutex_;
+  std::optional<Error> first_error_;
+};
+
+bool was_written(const ItemWork& w);
+
+/// The state's current items after this run: a failed article is listed
+/// without its fingerprint or size, so that the next run extracts it
+/// again, sends no validators until it is written, and learns from the
+/// file what its index line was.
+void record_in_state(const std::vector<ItemWork>& work, FeedState& state);
+
+/// What the feed's indexes must learn of this run.
+std::vector<IndexChange> index_changes(const std::vector<ItemWork>& work);
+
+}  // namespace feedmark

@@ -1,0 +1,390 @@
+#include "transfer.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
+#include "feedmark/fetch/address_guard.h"
+#include "feedmark/fetch/image_sniff.h"
+#include "feedmark/util/text.h"
+#include "feedmark/util/url.h"
+
+namespace feedmark::http_detail {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A server that trickles bytes would hold a slot for the whole --timeout;
+// abort a transfer slower than this for this long.
+constexpr long kLowSpeedBytes = 100;
+constexpr long kLowSpeedSeconds = 20;
+
+constexpr const char* kAcceptFeeds =
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
+constexpr const char* kAcceptImages =
+    "image/avif, image/webp, image/png, image/jpeg, image/gif, image/*;q=0.8";
+
+bool wants_image(const Transfer& t) {
+  return !t.request.image_file.empty();
+}
+
+// The first bytes decide whether an image request's body is worth reading:
+// an HTML page sent as "image/jpeg" is refused after 32 bytes.
+bool accept_image_bytes(Transfer& t, std::string_view data) {
+  if (t.head.size() < kImageHeadBytes) {
+    t.head.append(data.substr(0, kImageHeadBytes - t.head.size()));
+    if (t.head.size() == kImageHeadBytes) {
+      if (ImageSniff sniff = sniff_image_head(t.head); !sniff.refusal.empty()) {
+        t.not_image = std::move(sniff.refusal);
+        return false;
+      }
+    }
+  }
+  if (data.size() >= kImageTailBytes) {
+    t.tail.assign(data.substr(data.size() - kImageTailBytes));
+  } else {
+    t.tail.append(data);
+    if (t.tail.size() > kImageTailBytes) {
+      t.tail.erase(0, t.tail.size() - kImageTailBytes);
+    }
+  }
+  return true;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+bool write_image_bytes(Transfer& t, std::string_view data) {
+  if (!accept_image_bytes(t, data)) {
+    return false;
+  }
+  if (t.fd < 0) {
+    t.fd = ::open(t.request.image_file.c_str(),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (t.fd < 0) {
+      t.write_error = fmt::format("cannot write {}: {}", t.request.image_file,
+                                  std::strerror(errno));
+      return false;
+    }
+  }
+  if (!write_all(t.fd, data)) {
+    t.write_error = fmt::format("cannot write {}: {}", t.request.image_file,
+                                std::strerror(errno));
+    return false;
+  }
+  t.written += data.size();
+  return true;
+}
+
+// Counts decoded bytes (libcurl hands them over after gzip/deflate/brotli),
+// so a small compressed body cannot grow past --max-size.
+std::size_t append_body(char* data, std::size_t size, std::size_t count,
+                        void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (!t->keep_body) {
+    return bytes;  // an error page or a redirect's body: not needed
+  }
+  const std::uint64_t so_far = wants_image(*t) ? t->written : t->body.size();
+  if (so_far + bytes > t->max_size) {
+    t->too_large = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  if (wants_image(*t)) {
+    return write_image_bytes(*t, {data, bytes}) ? bytes : CURL_WRITEFUNC_ERROR;
+  }
+  t->body.append(data, bytes);
+  return bytes;
+}
+
+// At the blank line that ends a response's headers: only a successful
+// response's body is kept (an error page or a redirect's body is read and
+// dropped, so however large it is, its status is what gets reported), and one
+// whose Content-Length already announces more than --max-size is refused
+// before any of it is read. The header counts encoded bytes, and deflate
+// can make incompressible data slightly larger (5 bytes per 16 KiB block,
+// gzip's 18-byte frame), so the limit leaves room for that: a body refused
+// here always decodes to more than --max-size; append_body() counts the
+// rest.
+std::size_t on_header(char* line, std::size_t size, std::size_t count,
+                      void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (std::string_view(line, bytes).find_first_not_of("\r\n") !=
+      std::string_view::npos) {
+    return bytes;  // a header line, or a status line
+  }
+  long status = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  t->keep_body = status >= 200 && status <= 299;
+  const std::string length = header_value(t->easy, "Content-Length");
+  std::uint64_t announced = 0;
+  if (!t->keep_body ||
+      std::from_chars(length.data(), length.data() + length.size(), announced)
+              .ec != std::errc() ||
+      announced <= t->max_size ||
+      announced - t->max_size <= t->max_size / 1024 + 64) {
+    return bytes;
+  }
+  t->too_large = true;
+  t->announced_size = announced;
+  return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+}
+
+// The private-network guard, on the address libcurl is about to connect
+// to: a name that resolves to 127.0.0.1 is refused as 127.0.0.1 is, and a
+// DNS answer that changes between two lookups changes nothing.
+curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request.public_only && is_private_address(&address->addr)) {
+    const std::string text = address_text(&address->addr);
+    const auto port =
+        ntohs(reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_port);
+    const std::string endpoint = address->family == AF_INET6
+                                     ? fmt::format("[{}]:{}", text, port)
+                                     : fmt::format("{}:{}", text, port);
+    if (t->proxies == nullptr || !t->proxies->contains(endpoint)) {
+      t->refused_address = text;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC,
+                  address->protocol);
+}
+
+double seconds_of(milliseconds d) {
+  return static_cast<double>(d.count()) / 1000;
+}
+
+void add_endpoints_of(const char* proxy, ProxyEndpoints& endpoints) {
+  CURLU* u = curl_url();
+  char* host = nullptr;
+  char* port = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, proxy, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    std::string name = host;
+    if (name.size() > 2 && name.front() == '[') {
+      name = name.substr(1, name.size() - 2);
+    }
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(name.c_str(), port, &hints, &found) == 0) {
+      for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+        const std::string text = address_text(a->ai_addr);
+        endpoints.insert(a->ai_family == AF_INET6
+                             ? fmt::format("[{}]:{}", text, port)
+                             : fmt::format("{}:{}", text, port));
+      }
+      freeaddrinfo(found);
+    }
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+}
+
+}  // namespace
+
+ProxyEndpoints proxy_endpoints_from_environment() {
+  ProxyEndpoints endpoints;
+  // libcurl's own variables; it ignores HTTP_PROXY in capitals.
+  for (const char* name :
+       {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value) {
+      add_endpoints_of(value, endpoints);
+    }
+  }
+  return endpoints;
+}
+
+void Transfer::reset_body() {
+  body.clear();
+  too_large = false;
+  announced_size = 0;
+  keep_body = true;
+  error[0] = '\0';
+  head.clear();
+  tail.clear();
+  not_image.clear();
+  written = 0;
+  if (fd >= 0) {
+    [[maybe_unused]] const int truncated = ::ftruncate(fd, 0);
+    ::lseek(fd, 0, SEEK_SET);
+  }
+}
+
+void Transfer::close_image_file(bool keep) {
+  if (fd >= 0) {
+    ::close(fd);
+    fd = -1;
+  }
+  if (!keep && !request.image_file.empty()) {
+    ::unlink(request.image_file.c_str());
+  }
+}
+
+void configure(Transfer& t, const HttpOptions& options) {
+  CURL* e = t.easy;
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed by hand
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // all libcurl decodes
+  curl_easy_setopt(e, CURLOPT_USERAGENT, t.request.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, kLowSpeedBytes);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, kLowSpeedSeconds);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  if (t.request.public_only) {
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
+  }
+  if (!t.request.referer.empty()) {
+    curl_easy_setopt(e, CURLOPT_REFERER, t.request.referer.c_str());
+  }
+  t.headers = curl_slist_append(
+      t.headers,
+      fmt::format("Accept: {}", wants_image(t) ? kAcceptImages : kAcceptFeeds)
+          .c_str());
+  if (!t.request.etag.empty()) {
+    t.headers = curl_slist_append(
+        t.headers, fmt::format("If-None-Match: {}", t.request.etag).c_str());
+  }
+  if (!t.request.last_modified.empty()) {
+    t.headers = curl_slist_append(
+        t.headers,
+        fmt::format("If-Modified-Since: {}", t.request.last_modified).c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+}
+
+std::string header_value(CURL* easy, const char* name) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK ||
+      header == nullptr) {
+    return {};
+  }
+  return std::string(trim(header->value));
+}
+
+std::string transport_cause(const Transfer& t, CURLcode code,
+                            const HttpOptions& options) {
+  long os_errno = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
+  const std::string detail = t.error[0] ? t.error : curl_easy_strerror(code);
+  const char* size_flag = wants_image(t) ? "--max-image-size" : "--max-size";
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return fmt::format("DNS: cannot resolve host {}",
+                         scheme_and_host(t.url).host);
+    case CURLE_COULDNT_CONNECT:
+      if (!t.refused_address.empty()) {
+        return fmt::format(
+            "refused: {} is at the private address {} "
+            "(--allow-private-networks allows it)",
+            scheme_and_host(t.url).host, t.refused_address);
+      }
+      return os_errno == ECONNREFUSED
+                 ? std::string("connection refused")
+                 : fmt::format("cannot connect: {}", detail);
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+      return os_errno == ECONNRESET
+                 ? std::string("connection reset by the server")
+                 : fmt::format("connection failed: {}", detail);
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without a response";
+    case CURLE_PARTIAL_FILE: {
+      curl_off_t expected = -1;
+      curl_easy_getinfo(t.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+      curl_off_t got = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
+      return expected >= 0
+                 ? fmt::format("truncated body: {} of {} bytes", got, expected)
+                 : std::string("truncated body");
+    }
+    case CURLE_WRITE_ERROR:
+      if (!t.not_image.empty()) {
+        return t.not_image;
+      }
+      if (!t.write_error.empty()) {
+        return t.write_error;
+      }
+      if (t.announced_size > 0) {
+        return fmt::format("larger than {} ({} bytes): Content-Length {}",
+                           size_flag, t.max_size, t.announced_size);
+      }
+      return t.too_large ? fmt::format("larger than {} ({} bytes)", size_flag,
+                                       t.max_size)
+                         : detail;
+    case CURLE_OPERATION_TIMEDOUT: {
+      curl_off_t connected = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connected);
+      if (connected == 0) {
+        return fmt::format("connect timed out after {:g} s",
+                           seconds_of(options.connect_timeout));
+      }
+      if (Clock::now() + milliseconds(500) < t.deadline) {
+        return fmt::format("too slow: under {} bytes/s for {} s",
+                           kLowSpeedBytes, kLowSpeedSeconds);
+      }
+      return fmt::format("timed out after {:g} s (--timeout)",
+                         seconds_of(options.timeout));
+    }
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return fmt::format("TLS certificate not trusted: {}", detail);
+    case CURLE_SSL_CONNECT_ERROR:
+      return fmt::format("TLS handshake failed: {}", detail);
+    case CURLE_BAD_CONTENT_ENCODING:
+      return fmt::format("cannot decode the compressed body: {}", detail);
+    default:
+      return detail;
+  }
+}
+
+bool transient(const Transfer& t, CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+      return t.refused_address.empty();
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return true;
+    case CURLE_OPERATION_TIMEDOUT: {  // the connect phase only
+      curl_off_t connected = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connected);
+      return connected == 0;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace feedmark::http_detail

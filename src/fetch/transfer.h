@@ -1,0 +1,75 @@
+#pragma once
+
+// One download's easy handle and what its callbacks gather; the Downloader
+// in http.cpp schedules transfers, this part talks to libcurl about one.
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "feedmark/fetch/fetch.h"
+
+namespace feedmark::http_detail {
+
+using Clock = std::chrono::steady_clock;
+
+/// Where the proxies of the environment listen ("127.0.0.1:7890"): the
+/// private-network guard lets feedmark reach them, as the user chose them.
+using ProxyEndpoints = std::set<std::string>;
+ProxyEndpoints proxy_endpoints_from_environment();
+
+/// One request's way through attempts and redirect hops.
+struct Transfer {
+  std::size_t index = 0;
+  HttpRequest request;
+  std::string host;  ///< of the requested URL: the per-host slots it uses
+  const ProxyEndpoints* proxies = nullptr;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::string url;  ///< of the current hop
+  std::vector<std::string> visited;
+  std::string moved_to;
+  bool permanent_chain = true;
+  unsigned attempts = 0;
+  unsigned hops = 0;
+  Clock::time_point started;
+  Clock::time_point deadline;    ///< of the current attempt
+  Clock::time_point not_before;  ///< of the next attempt, after a backoff
+  std::uint64_t max_size = 0;
+  bool too_large = false;
+  std::uint64_t announced_size = 0;  ///< a Content-Length over the limit
+  bool keep_body = true;  ///< false for an error or a redirect's body
+  std::string body;
+  // An image request: the body goes to a file, its ends are kept to sniff.
+  int fd = -1;
+  std::uint64_t written = 0;
+  std::string head;
+  std::string tail;
+  std::string not_image;  ///< why the body was refused while it arrived
+  std::string write_error;
+  std::string refused_address;  ///< a private address the guard refused
+  char error[CURL_ERROR_SIZE] = {};
+
+  /// Readies the transfer for a new hop: nothing of the last one is kept.
+  void reset_body();
+  /// Closes the image file; removes it unless the image is kept.
+  void close_image_file(bool keep);
+};
+
+/// Sets every option of a transfer's easy handle but its URL and timeout.
+void configure(Transfer& t, const HttpOptions& options);
+
+/// The value of a response header, trimmed; "" if absent.
+std::string header_value(CURL* easy, const char* name);
+
+/// The one-line cause of a failed transfer.
+std::string transport_cause(const Transfer& t, CURLcode code,
+                            const HttpOptions& options);
+
+/// Connect errors, 5xx-like transport failures and connect timeouts.
+bool transient(const Transfer& t, CURLcode code);
+
+}  // namespace feedmark::http_detail
