@@ -314,8 +314,8 @@ void DownloadSession::Impl::on_response(Transfer& t) {
     return finish(t, std::move(result));
   }
   if (status == 429 || status == 503) {
-    const auto until =
-        retry_after_time(http_detail::header_value(t.easy, "Retry-After"), options_.now);
+    const auto until = retry_after_time(
+        http_detail::header_value(t.easy, "Retry-After"), options_.now);
     // "Retry-After: 0", or a date already past: retry now, not next run.
     if (until && *until <= options_.now) {
       return on_transient(t, status_text(status));

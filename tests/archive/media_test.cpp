@@ -70,7 +70,8 @@ TEST_CASE(
   REQUIRE(outcome);
   CHECK(outcome->images_saved == 1);
   REQUIRE(outcome->image_failures.size() == 1);
-  CHECK(outcome->image_failures[0] == url + "?b: HTTP 500 Internal Server Error");
+  CHECK(outcome->image_failures[0] ==
+        url + "?b: HTTP 500 Internal Server Error");
   const fs::path dir = tmp / feed_id("https://t.example/feed.xml");
   const std::string local = "media/" + short_hash(url) + ".png";
   const std::string text = read_text(dir / (short_hash("one") + ".md"));
