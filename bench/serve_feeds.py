@@ -8,6 +8,10 @@ Every response, 304s included, waits --latency seconds before it is sent,
 like a distant server. Each feed has a fixed ETag and Last-Modified and
 answers a matching conditional request with 304.
 
+With --images N, each item's description shows N images (20-200 KB JPEGs,
+made on the fly), at http://127.0.0.H:PORT/img/FEED/ITEM/K.jpg spread over
+the same addresses; they count as image_requests and image_bytes.
+
 GET http://127.0.0.1:PORT/_stats (no latency) returns the request counts as
 JSON. The feed list (one URL a line) is written to --list; the port chosen
 is printed on stdout once every address listens. Stops on SIGTERM or SIGINT.
@@ -21,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import signal
 import sys
 import threading
@@ -37,7 +42,8 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.counts = {"requests": 0, "conditional": 0, "not_modified": 0,
-                       "ok": 0, "not_found": 0}
+                       "ok": 0, "not_found": 0, "image_requests": 0,
+                       "image_bytes": 0}
 
     def add(self, **deltas):
         with self.lock:
@@ -47,6 +53,21 @@ class Stats:
     def snapshot(self):
         with self.lock:
             return dict(self.counts)
+
+
+# The bytes of every image: a JPEG's start and end around a slice of this.
+FILLER = bytes(random.Random(7).getrandbits(8) for _ in range(200 * 1024))
+
+
+def image_size(path):
+    """20-200 KB, fixed by the path."""
+    digest = hashlib.sha256(path.encode()).digest()
+    return 20 * 1024 + int.from_bytes(digest[:4], "big") % (180 * 1024)
+
+
+def image_body(path):
+    size = image_size(path)
+    return b"\xff\xd8\xff\xe0" + FILLER[:size - 6] + b"\xff\xd9"
 
 
 def make_handler(feeds, latency, stats):
@@ -71,6 +92,10 @@ def make_handler(feeds, latency, stats):
             time.sleep(latency)
             conditional = ("If-None-Match" in self.headers
                            or "If-Modified-Since" in self.headers)
+            if self.path.startswith("/img/"):
+                body = image_body(self.path)
+                stats.add(image_requests=1, image_bytes=len(body))
+                return self.send_body(200, body, [("Content-Type", "image/jpeg")])
             stats.add(requests=1, conditional=int(conditional))
             feed = feeds.get(self.path)
             if feed is None:
@@ -89,11 +114,31 @@ def make_handler(feeds, latency, stats):
     return Handler
 
 
-def generate_feeds(count, items):
+def feed_with_images(i, items, images, hosts, port):
+    """An RSS feed whose items each show `images` pictures."""
+    parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+             f'<title>Feed {i}</title><link>https://news{i}.example/</link>']
+    for j in range(items):
+        pictures = "".join(
+            f'<p><img src="http://127.0.0.{(i * 7 + j * 3 + k) % hosts + 1}:{port}'
+            f'/img/{i}/{j}/{k}.jpg" alt="Picture {k}"></p>' for k in range(images))
+        parts.append(
+            f"<item><title>Story {i}.{j}</title><link>https://news{i}.example/{j}"
+            f"</link><guid>story-{i}-{j}</guid><pubDate>Wed, 30 Mar 2022 "
+            f"{j % 24:02d}:00:00 GMT</pubDate><description><![CDATA[<p>Text of "
+            f"story {j}.</p>{pictures}]]></description></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+def generate_feeds(count, items, images=0, hosts=1, port=0):
     feeds = {}
     for i in range(count):
         out = io.BytesIO()
-        Generator(1000 + i).write(out, items)
+        if images:
+            out.write(feed_with_images(i, items, images, hosts, port))
+        else:
+            Generator(1000 + i).write(out, items)
         body = out.getvalue()
         etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
         feeds[f"/feed/{i}.xml"] = (body, etag)
@@ -106,16 +151,19 @@ def main():
     ap.add_argument("--items", type=int, default=15, help="items per feed")
     ap.add_argument("--hosts", type=int, default=25, help="loopback addresses")
     ap.add_argument("--latency", type=float, default=0.1, help="seconds")
+    ap.add_argument("--images", type=int, default=0, help="images per item")
     ap.add_argument("--list", required=True, help="write the feed list here")
     args = ap.parse_args()
     if not 1 <= args.hosts <= 250:
         ap.error("--hosts must be between 1 and 250")
 
-    feeds = generate_feeds(args.feeds, args.items)
+    feeds = {}
     stats = Stats()
     handler = make_handler(feeds, args.latency, stats)
     first = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     port = first.server_address[1]
+    feeds.update(generate_feeds(args.feeds, args.items, args.images,
+                                args.hosts, port))
     servers = [first] + [ThreadingHTTPServer((f"127.0.0.{h}", port), handler)
                          for h in range(2, args.hosts + 1)]
     for server in servers:
