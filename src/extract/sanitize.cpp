@@ -25,6 +25,16 @@ bool is_wide(char32_t c) {
          (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
+// The last code point of UTF-8 text (gumbo's text is valid UTF-8).
+char32_t last_character(std::string_view text) {
+  std::size_t at = text.size() - 1;
+  while (at > 0 && text.size() - at < 4 &&
+         (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+    --at;
+  }
+  return decode_utf8_at(text, at);
+}
+
 /// Writes the sanitized tree on one line (SPEC "The article file", body).
 class Writer {
  public:
@@ -228,13 +238,19 @@ void Writer::write_iframe_link(const GumboNode* node) {
 
 // Runs of whitespace with a line break become one space, or nothing between
 // two wide characters; other runs stay as they are.
+// Whitespace runs collapse (SPEC "The article file", body); the text
+// between them is escaped and appended whole.
 void Writer::write_text(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
-    if (is_ascii_space(text[i])) {
-      const std::size_t end =
-          std::min(text.find_first_not_of(" \t\n\r\f", i), text.size());
-      const std::string_view run = text.substr(i, end - i);
+    std::size_t end = i;
+    const bool space = is_ascii_space(text[i]);
+    while (end < text.size() && is_ascii_space(text[end]) == space) {
+      ++end;
+    }
+    const std::string_view run = text.substr(i, end - i);
+    i = end;
+    if (space) {
       if (run.find_first_of("\n\r") != std::string_view::npos) {
         pending_space_ = true;
       } else if (last_char_ != 0 || !pending_space_) {
@@ -242,20 +258,17 @@ void Writer::write_text(std::string_view text) {
         out_.append(run);
         last_char_ = ' ';
       }
-      i = end;
       continue;
     }
-    const char32_t c = decode_utf8_at(text, i);
+    // A line break between two wide characters is no space: "中国\n外交部".
+    const char32_t first = decode_utf8_at(run, 0);
     if (pending_space_ && last_char_ != 0 && last_char_ != ' ' &&
-        !(is_wide(last_char_) && is_wide(c))) {
+        !(is_wide(last_char_) && is_wide(first))) {
       out_ += ' ';
     }
     pending_space_ = false;
-    const std::size_t len = std::min(
-        utf8_length(static_cast<unsigned char>(text[i])), text.size() - i);
-    append_html_escaped(out_, text.substr(i, len));
-    last_char_ = c;
-    i += len;
+    append_html_escaped(out_, run);
+    last_char_ = last_character(run);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "feedmark/html/text.h"
 
+#include <array>
+
 #include "feedmark/html/fragment.h"
 #include "feedmark/html/policy.h"
 #include "feedmark/util/text.h"
@@ -55,41 +57,55 @@ void append_text_of(std::string& out, const GumboNode* node, int depth) {
 
 }  // namespace html
 
+namespace {
+
+// The bytes append_html_escaped may replace: markup characters, line
+// breaks (in attributes) and the C0 controls XML forbids. Text is mostly
+// none of them, so it is copied in runs between them.
+constexpr std::array<bool, 256> kMaybeEscaped = [] {
+  std::array<bool, 256> table{};
+  for (unsigned c = 0; c < 0x20; ++c) {
+    table[c] = c != '\t';
+  }
+  for (unsigned char c : {'&', '<', '>', '"'}) {
+    table[c] = true;
+  }
+  return table;
+}();
+
+const char* replacement_for(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return attribute ? "&quot;" : nullptr;
+    case '\n':
+      return attribute ? "&#10;" : nullptr;
+    case '\r':
+      return attribute ? "&#13;" : nullptr;
+    case '\f':
+      return " ";  // whitespace to HTML, not to XML
+    default:
+      return is_forbidden_control(static_cast<unsigned char>(c))
+                 ? kReplacementCharacter.data()
+                 : nullptr;
+  }
+}
+
+}  // namespace
+
 void append_html_escaped(std::string& out, std::string_view text,
                          bool attribute) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const char* replacement = nullptr;
-    switch (c) {
-      case '&':
-        replacement = "&amp;";
-        break;
-      case '<':
-        replacement = "&lt;";
-        break;
-      case '>':
-        replacement = "&gt;";
-        break;
-      case '"':
-        replacement = attribute ? "&quot;" : nullptr;
-        break;
-      case '\n':
-        replacement = attribute ? "&#10;" : nullptr;
-        break;
-      case '\r':
-        replacement = attribute ? "&#13;" : nullptr;
-        break;
-      case '\f':
-        replacement = " ";  // whitespace to HTML, not to XML
-        break;
-      default:
-        if (is_forbidden_control(static_cast<unsigned char>(c))) {
-          replacement = kReplacementCharacter.data();
-        }
-        break;
+    if (!kMaybeEscaped[static_cast<unsigned char>(text[i])]) {
+      continue;
     }
-    if (replacement != nullptr) {
+    if (const char* replacement = replacement_for(text[i], attribute)) {
       out.append(text.substr(start, i - start));
       out += replacement;
       start = i + 1;
