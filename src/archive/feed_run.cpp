@@ -110,7 +110,9 @@ void FeedRun::list_image_requests() {
     }
     if (!folder_ready) {
       if (auto created = writer_.media().create_folder(); !created) {
-        outcome_.image_failures.push_back(created.error().message);
+        outcome_.image_failures.push_back(fmt::format("cannot create {}: {}",
+                                                      created.error().source,
+                                                      created.error().message));
         return;  // the articles are written with the images' URLs
       }
       folder_ready = true;
@@ -135,6 +137,12 @@ void FeedRun::image_done(std::size_t i, Result<HttpResult> result) {
   if (!result) {
     outcome_.image_failures.push_back(
         fmt::format("{}: {}", request.url, result.error().message));
+    return;
+  }
+  if (result->kind != HttpResult::Kind::kFetched ||
+      result->response.image_type.empty()) {
+    outcome_.image_failures.push_back(
+        fmt::format("{}: no image in the response", request.url));
     return;
   }
   if (auto placed = writer_.media().place(request.url, request.image_file,

@@ -34,7 +34,10 @@ std::string MediaStore::local_path(const std::string& url) const {
   std::error_code ec;
   for (const char* extension : kExtensions) {
     const std::string name = fmt::format("{}.{}", hash, extension);
-    if (fs::is_regular_file(media_ / name, ec)) {
+    // An empty file is no image: a machine that stopped before the run's
+    // syncfs can leave one under its final name.
+    if (fs::is_regular_file(media_ / name, ec) &&
+        fs::file_size(media_ / name, ec) > 0 && !ec) {
       path = "media/" + name;
       break;
     }
@@ -59,8 +62,9 @@ Result<void> MediaStore::place(const std::string& url,
   std::error_code ec;
   fs::rename(temporary, media_ / name, ec);
   if (ec) {
+    const std::string cause = ec.message();
     fs::remove(temporary, ec);
-    return fail("write", (media_ / name).string(), ec.message());
+    return fail("write", (media_ / name).string(), cause);
   }
   const std::lock_guard lock(mutex_);
   known_[hash] = "media/" + name;

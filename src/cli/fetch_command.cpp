@@ -156,8 +156,11 @@ void FetchRun::archive_downloads() {
                           });
   session_ = &session;
   for (std::size_t i = 0; i < requests_.size(); ++i) {
-    owners_.push_back({i, kNoPending});
-    session.submit(requests_[i]);
+    const std::size_t index = session.submit(requests_[i]);
+    if (owners_.size() <= index) {
+      owners_.resize(index + 1);
+    }
+    owners_[index] = {i, kNoPending};
     ++outstanding_;
   }
   std::exception_ptr network_failure;
@@ -221,19 +224,19 @@ void FetchRun::on_image(std::size_t pending, std::size_t image,
     return;  // its feed failed meanwhile
   }
   Waiting& w = it->second;
+  --w.remaining;
+  isolated(w.job->source.location,
+           [&] { w.feed.image_done(image, std::move(result)); });
+  if (w.remaining > 0) {
+    return;
+  }
   isolated(w.job->source.location, [&] {
-    w.feed.image_done(image, std::move(result));
-    if (--w.remaining > 0) {
-      return;
-    }
     const FeedOutcome outcome = w.feed.finish();
     on_success(
         w.job->source.location, w.status, outcome,
         std::chrono::duration_cast<milliseconds>(Clock::now() - w.started));
   });
-  if (w.remaining == 0) {
-    waiting_.erase(it);
-  }
+  waiting_.erase(it);
 }
 
 void FetchRun::on_archiving(const FeedJob& job, const std::string& status,
@@ -252,9 +255,12 @@ void FetchRun::on_archiving(const FeedJob& job, const std::string& status,
   const std::size_t id = next_waiting_++;
   const std::vector<HttpRequest>& images = feed.image_requests();
   for (std::size_t i = 0; i < images.size(); ++i) {
-    owners_.push_back({i, id});
     // The session numbers requests in the order they come.
-    [[maybe_unused]] const std::size_t index = session_->submit(images[i]);
+    const std::size_t index = session_->submit(images[i]);
+    if (owners_.size() <= index) {
+      owners_.resize(index + 1);
+    }
+    owners_[index] = {i, id};
     ++outstanding_;
   }
   waiting_.emplace(id, Waiting{std::move(feed), &job, status,

@@ -80,7 +80,8 @@ class DownloadSession::Impl {
 
   const HttpOptions options_;
   const HttpDone done_;
-  const http_detail::ProxyEndpoints proxies_;
+  const http_detail::ProxyEnvironment proxies_;
+  CURLSH* guarded_connections_ = nullptr;
   CURLM* multi_ = nullptr;
   std::deque<Transfer> transfers_;  // a deque: their addresses are stable
   std::list<HostQueue> hosts_;      // in the order the hosts first appear
@@ -99,13 +100,17 @@ class DownloadSession::Impl {
 DownloadSession::Impl::Impl(const HttpOptions& options, HttpDone done)
     : options_(options),
       done_(std::move(done)),
-      proxies_(http_detail::proxy_endpoints_from_environment()) {
+      proxies_(http_detail::ProxyEnvironment::from_environment()) {
   init_curl_once();
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
                     static_cast<long>(options_.per_host));
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
                     static_cast<long>(std::max(4u, options_.jobs * 2)));
+  // Used by this thread alone: no lock functions needed.
+  guarded_connections_ = curl_share_init();
+  curl_share_setopt(guarded_connections_, CURLSHOPT_SHARE,
+                    CURL_LOCK_DATA_CONNECT);
 }
 
 DownloadSession::Impl::~Impl() {
@@ -118,6 +123,7 @@ DownloadSession::Impl::~Impl() {
     t.close_image_file(false);
   }
   curl_multi_cleanup(multi_);
+  curl_share_cleanup(guarded_connections_);
 }
 
 std::size_t DownloadSession::Impl::submit(HttpRequest request) {
@@ -152,6 +158,7 @@ void DownloadSession::Impl::take_submitted() {
     t.request = std::move(request);
     t.host = scheme_and_host(t.request.url).host;
     t.proxies = &proxies_;
+    t.guarded_connections = guarded_connections_;
     t.max_size =
         t.request.max_size != 0 ? t.request.max_size : options_.max_size;
     queue_of(t.host).queued.push_back(&t);
@@ -309,7 +316,7 @@ void DownloadSession::Impl::on_response(Transfer& t) {
   result.attempts = t.attempts;
   result.elapsed =
       std::chrono::duration_cast<milliseconds>(Clock::now() - t.started);
-  if (status == 304) {
+  if (status == 304 && t.request.image_file.empty()) {
     result.kind = HttpResult::Kind::kNotModified;
     return finish(t, std::move(result));
   }
@@ -353,8 +360,8 @@ void DownloadSession::Impl::on_response(Transfer& t) {
 void DownloadSession::Impl::on_image(Transfer& t, HttpResult result) {
   ImageSniff sniff = sniff_image_head(t.head);
   if (sniff.refusal.empty()) {
-    sniff.refusal =
-        image_truncation(sniff.extension, t.head, t.tail, t.written);
+    sniff.refusal = image_truncation(sniff.extension, t.head, t.tail, t.written,
+                                     t.jpeg_end_seen);
   }
   if (!sniff.refusal.empty()) {
     return finish(t, failure(t, std::move(sniff.refusal)));

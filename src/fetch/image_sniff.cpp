@@ -102,7 +102,8 @@ ImageSniff sniff_image_head(std::string_view head) {
 }
 
 std::string image_truncation(std::string_view extension, std::string_view head,
-                             std::string_view tail, std::uint64_t size) {
+                             std::string_view tail, std::uint64_t size,
+                             bool jpeg_end_seen) {
   const auto cut = [&](std::string_view what) {
     return fmt::format("truncated {} ({} bytes): {}", extension, size, what);
   };
@@ -116,8 +117,8 @@ std::string image_truncation(std::string_view extension, std::string_view head,
     return tail.find(';') == std::string_view::npos ? cut("no trailer") : "";
   }
   if (extension == "jpg") {
-    // The end-of-image marker, allowing a little padding after it.
-    return tail.find("\xFF\xD9") == std::string_view::npos
+    // The end-of-image marker, anywhere (data may follow it).
+    return !jpeg_end_seen && tail.find("\xFF\xD9") == std::string_view::npos
                ? cut("no end-of-image marker")
                : "";
   }

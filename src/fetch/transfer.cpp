@@ -47,6 +47,13 @@ bool accept_image_bytes(Transfer& t, std::string_view data) {
       }
     }
   }
+  // A JPEG may carry data after its end (a motion photo's video), so its
+  // end marker is looked for everywhere, across chunk boundaries too.
+  if (!t.jpeg_end_seen && !data.empty()) {
+    t.jpeg_end_seen =
+        data.find("\xFF\xD9") != std::string_view::npos ||
+        (!t.tail.empty() && t.tail.back() == '\xFF' && data.front() == '\xD9');
+  }
   if (data.size() >= kImageTailBytes) {
     t.tail.assign(data.substr(data.size() - kImageTailBytes));
   } else {
@@ -161,7 +168,9 @@ curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
     const std::string endpoint = address->family == AF_INET6
                                      ? fmt::format("[{}]:{}", text, port)
                                      : fmt::format("{}:{}", text, port);
-    if (t->proxies == nullptr || !t->proxies->contains(endpoint)) {
+    const std::set<std::string>* proxy =
+        t->proxies == nullptr ? nullptr : t->proxies->endpoints_for(t->url);
+    if (proxy == nullptr || !proxy->contains(endpoint)) {
       t->refused_address = text;
       return CURL_SOCKET_BAD;
     }
@@ -174,48 +183,7 @@ double seconds_of(milliseconds d) {
   return static_cast<double>(d.count()) / 1000;
 }
 
-void add_endpoints_of(const char* proxy, ProxyEndpoints& endpoints) {
-  CURLU* u = curl_url();
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, proxy, CURLU_GUESS_SCHEME) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-    std::string name = host;
-    if (name.size() > 2 && name.front() == '[') {
-      name = name.substr(1, name.size() - 2);
-    }
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (getaddrinfo(name.c_str(), port, &hints, &found) == 0) {
-      for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-        const std::string text = address_text(a->ai_addr);
-        endpoints.insert(a->ai_family == AF_INET6
-                             ? fmt::format("[{}]:{}", text, port)
-                             : fmt::format("{}:{}", text, port));
-      }
-      freeaddrinfo(found);
-    }
-  }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
-}
-
 }  // namespace
-
-ProxyEndpoints proxy_endpoints_from_environment() {
-  ProxyEndpoints endpoints;
-  // libcurl's own variables; it ignores HTTP_PROXY in capitals.
-  for (const char* name :
-       {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    if (const char* value = std::getenv(name); value != nullptr && *value) {
-      add_endpoints_of(value, endpoints);
-    }
-  }
-  return endpoints;
-}
 
 void Transfer::reset_body() {
   body.clear();
@@ -226,6 +194,7 @@ void Transfer::reset_body() {
   head.clear();
   tail.clear();
   not_image.clear();
+  jpeg_end_seen = false;
   written = 0;
   if (fd >= 0) {
     [[maybe_unused]] const int truncated = ::ftruncate(fd, 0);
@@ -265,6 +234,7 @@ void configure(Transfer& t, const HttpOptions& options) {
   if (t.request.public_only) {
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(e, CURLOPT_SHARE, t.guarded_connections);
   }
   if (!t.request.referer.empty()) {
     curl_easy_setopt(e, CURLOPT_REFERER, t.request.referer.c_str());

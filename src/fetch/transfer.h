@@ -6,27 +6,26 @@
 #include <curl/curl.h>
 
 #include <chrono>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "feedmark/fetch/fetch.h"
+#include "feedmark/fetch/proxy_environment.h"
 
 namespace feedmark::http_detail {
 
 using Clock = std::chrono::steady_clock;
-
-/// Where the proxies of the environment listen ("127.0.0.1:7890"): the
-/// private-network guard lets feedmark reach them, as the user chose them.
-using ProxyEndpoints = std::set<std::string>;
-ProxyEndpoints proxy_endpoints_from_environment();
 
 /// One request's way through attempts and redirect hops.
 struct Transfer {
   std::size_t index = 0;
   HttpRequest request;
   std::string host;  ///< of the requested URL: the per-host slots it uses
-  const ProxyEndpoints* proxies = nullptr;
+  const ProxyEnvironment* proxies = nullptr;
+  /// For a public_only request: the connections only such requests use,
+  /// so that none reuses a connection the guard never saw (a feed's, to
+  /// a private host).
+  CURLSH* guarded_connections = nullptr;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   std::string url;  ///< of the current hop
@@ -48,7 +47,8 @@ struct Transfer {
   std::uint64_t written = 0;
   std::string head;
   std::string tail;
-  std::string not_image;  ///< why the body was refused while it arrived
+  bool jpeg_end_seen = false;  ///< FF D9 has gone by
+  std::string not_image;       ///< why the body was refused while it arrived
   std::string write_error;
   std::string refused_address;  ///< a private address the guard refused
   char error[CURL_ERROR_SIZE] = {};

@@ -404,6 +404,21 @@ TEST_CASE(
                                           "allows it)"));
   // A name is checked on the address it resolves to.
   CHECK(contains(run.err, "localhost is at the private address"));
+
+  SECTION("even on the connection the feed came by") {
+    const std::string local = fmt::format("http://localhost:{}", port);
+    site.feed = feed_of({fmt::format("<img src=\"{}/img/a\">", local),
+                         fmt::format("<img src=\"{}/img/b\">", local)});
+    const RunResult same_host =
+        run_feedmark({"fetch", local + "/feed.xml", "-a", (tmp / "b").string(),
+                      "--save-images", "-v"},
+                     {}, kEpoch);
+    INFO(same_host.err);
+    CHECK(same_host.status == 0);
+    CHECK(site.image_requests() == 0);
+    CHECK(media_of(tmp / "b").empty());
+    CHECK(contains(same_host.err, "0 saved, 0 already there, 2 failed"));
+  }
 }
 
 TEST_CASE("A dry run downloads no image", "[cli][http][images]") {

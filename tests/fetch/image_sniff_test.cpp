@@ -66,6 +66,8 @@ TEST_CASE("A body cut short is not a whole image", "[images]") {
   CHECK(image_truncation("jpg", "", "xxxx\xFF\xD9", 500).empty());
   CHECK(image_truncation("jpg", "", "xxxx\xFF\xD9\0\0", 500).empty());
   CHECK_FALSE(image_truncation("jpg", "", "xxxxxxxx", 500).empty());
+  // A motion photo: a whole JPEG, then its video.
+  CHECK(image_truncation("jpg", "", "ftypmp42xxxx", 500, true).empty());
   CHECK(image_truncation("gif", "", "xxx;", 500).empty());
   CHECK_FALSE(image_truncation("gif", "", "xxxx", 500).empty());
   const std::string webp = bytes("RIFF\xF4\x01\0\0WEBPVP8 ", 16);  // 500 + 8

@@ -25,8 +25,10 @@ ImageSniff sniff_image_head(std::string_view head);
 /// Why a whole body of a sniffed type is not a complete image ("" if it
 /// is): the types with an end marker or a size field must show it, so that
 /// a body cut short by a closed connection is not kept. `tail`: its last
-/// kImageTailBytes bytes.
+/// kImageTailBytes bytes; `jpeg_end_seen`: whether FF D9 occurs anywhere
+/// in it (a JPEG may carry data after its end, as motion photos do).
 std::string image_truncation(std::string_view extension, std::string_view head,
-                             std::string_view tail, std::uint64_t size);
+                             std::string_view tail, std::uint64_t size,
+                             bool jpeg_end_seen = false);
 
 }  // namespace feedmark
