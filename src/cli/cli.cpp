@@ -16,6 +16,7 @@
 #include "feedmark/archive/archive.h"
 #include "feedmark/archive/catalogue.h"
 #include "feedmark/archive/pipeline.h"
+#include "feedmark/cli/extract_command.h"
 #include "feedmark/cli/feedlist.h"
 #include "feedmark/cli/fetch_command.h"
 #include "feedmark/cli/progress.h"
@@ -354,6 +355,23 @@ CLI::App* add_parse(CLI::App& app, ParseCommand& parse, Streams& streams) {
   return cmd;
 }
 
+struct ExtractFlags {
+  ExtractCommand command;
+  NetworkFlags network;
+};
+
+CLI::App* add_extract(CLI::App& app, ExtractFlags& extract, Streams& streams) {
+  CLI::App* cmd = app.add_subcommand(
+      "extract", "Print the article of one web page as a JSON line");
+  cmd->add_option("source", extract.command.source,
+                  "An http(s) URL, an HTML file, or - for stdin (default)");
+  cmd->add_option("--base", extract.command.base,
+                  "The page's URL, for a file or stdin");
+  add_network(*cmd, extract.network);
+  add_verbosity(*cmd, streams);
+  return cmd;
+}
+
 CLI::App* add_index(CLI::App& app, IndexCommand& index, Streams& streams) {
   CLI::App* cmd = app.add_subcommand(
       "index", "Rebuild every index.md from the article files");
@@ -460,8 +478,14 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
   return plan;
 }
 
-int dispatch(CLI::App* fetch_cmd, CLI::App* parse_cmd, FetchCommand& fetch,
-             const ParseCommand& parse, IndexCommand& index, Streams& streams) {
+int dispatch(CLI::App* fetch_cmd, CLI::App* parse_cmd, CLI::App* extract_cmd,
+             FetchCommand& fetch, const ParseCommand& parse,
+             ExtractFlags& extract, IndexCommand& index, Streams& streams) {
+  if (extract_cmd->parsed()) {
+    extract.command.http = http_options(extract.network, 0);
+    extract.command.user_agent = extract.network.user_agent;
+    return run_extract(extract.command, streams);
+  }
   if (fetch_cmd->parsed()) {
     Result<FetchPlan> plan = prepare_fetch(fetch);
     if (!plan) {
@@ -494,8 +518,10 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   FetchCommand fetch;
   ParseCommand parse;
   IndexCommand index;
+  ExtractFlags extract;
   CLI::App* fetch_cmd = add_fetch(app, fetch, streams);
   CLI::App* parse_cmd = add_parse(app, parse, streams);
+  CLI::App* extract_cmd = add_extract(app, extract, streams);
   add_index(app, index, streams);
   try {
     app.parse(argc, argv);
@@ -518,7 +544,8 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
       fetch.progress = ProgressMode::kNever;
     }
   }
-  return dispatch(fetch_cmd, parse_cmd, fetch, parse, index, streams);
+  return dispatch(fetch_cmd, parse_cmd, extract_cmd, fetch, parse, extract,
+                  index, streams);
 }
 
 }  // namespace feedmark

@@ -1,8 +1,8 @@
 #include "feedmark/fetch/proxy_environment.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <arpa/inet.h>
 #include <netdb.h>
 
 #include <cstdlib>

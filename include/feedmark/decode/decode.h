@@ -30,6 +30,15 @@ struct Document {
 Result<Document> decode_response(Response&& response, const std::string& source,
                                  std::string_view forced_charset = {});
 
+/// The charset a web page's <meta> declares in its first 1024 bytes
+/// (<meta charset>, or http-equiv Content-Type), lowercased; "" if none.
+std::string meta_charset(std::string_view page);
+
+/// Decodes a web page to UTF-8 (SPEC "Full text", page charsets): BOM,
+/// then the HTTP charset, then its <meta> charset, with WHATWG labels;
+/// else as decode_response guesses.
+Result<Document> decode_page(Response&& response, const std::string& source);
+
 /// Maps a charset label to the iconv name we decode it with (WHATWG rules:
 /// "gb2312" -> "GB18030", "latin1" -> "WINDOWS-1252"). Empty if unknown.
 std::string canonical_charset(std::string_view label);

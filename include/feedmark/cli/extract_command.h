@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "feedmark/cli/streams.h"
+#include "feedmark/fetch/fetch.h"
+
+namespace feedmark {
+
+/// `feedmark extract [--base URL] [SOURCE]`.
+struct ExtractCommand {
+  std::string source = "-";  ///< a URL, a file, or - for stdin
+  std::string base;          ///< the page's URL when it is a file or stdin
+  HttpOptions http;
+  std::string user_agent;
+};
+
+/// Prints the article of one page as one JSON line (SPEC "Full text");
+/// exit 1 with one line on stderr when the page cannot be read or holds
+/// no article.
+int run_extract(const ExtractCommand& command, const Streams& streams);
+
+}  // namespace feedmark
