@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "feedmark/decode/decode.h"
+#include "feedmark/extract/page.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 
@@ -86,6 +88,12 @@ FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
   outcome_.feed_id = feed_id(key_);
   outcome_.items = feed_.items.size();
   outcome_.warnings = feed_.warnings;
+  if (!options_.full_text.selector.empty()) {
+    if (Result<Selector> parsed =
+            Selector::parse(options_.full_text.selector)) {
+      selector_ = std::move(*parsed);
+    }
+  }
 }
 
 void FeedRun::set_validators(std::string etag, std::string last_modified) {
@@ -96,7 +104,104 @@ void FeedRun::set_validators(std::string etag, std::string last_modified) {
 void FeedRun::extract_all() {
   parallel_for(work_.size(), options_.threads,
                [&](std::size_t i) { writer_.process(work_[i]); });
+  list_page_requests();
+  if (!requests_.empty()) {
+    step_ = Step::kPages;
+    return;
+  }
   list_image_requests();
+  step_ = requests_.empty() ? Step::kDone : Step::kImages;
+}
+
+void FeedRun::done(std::size_t i, Result<HttpResult> result) {
+  if (step_ == Step::kPages) {
+    page_done(i, std::move(result));
+  } else if (step_ == Step::kImages) {
+    image_done(i, std::move(result));
+  }
+}
+
+// The pages are in: the items that waited for them are extracted (from
+// the page's article, or from the feed's body when it failed), then their
+// images and those of the others are asked for.
+bool FeedRun::advance() {
+  if (step_ != Step::kPages) {
+    step_ = Step::kDone;
+    return false;
+  }
+  std::vector<std::size_t> waiting;
+  for (std::size_t i = 0; i < work_.size(); ++i) {
+    ItemWork& w = work_[i];
+    if (w.awaiting_page) {
+      waiting.push_back(i);
+      const bool same_item =
+          w.known != nullptr && w.known->fingerprint == w.fingerprint;
+      w.page_tries = w.full_item ? 0 : same_item ? w.known->page_tries + 1 : 1;
+    }
+  }
+  parallel_for(waiting.size(), options_.threads, [&](std::size_t i) {
+    writer_.process_after_page(work_[waiting[i]]);
+  });
+  requests_.clear();
+  list_image_requests();
+  step_ = requests_.empty() ? Step::kDone : Step::kImages;
+  return step_ == Step::kImages;
+}
+
+// Each article page once, even if two items link it.
+void FeedRun::list_page_requests() {
+  std::unordered_map<std::string, std::size_t> listed;
+  for (std::size_t i = 0; i < work_.size(); ++i) {
+    const ItemWork& w = work_[i];
+    if (!w.awaiting_page) {
+      continue;
+    }
+    const auto [it, added] = listed.try_emplace(w.item->link, requests_.size());
+    if (added) {
+      HttpRequest& r = requests_.emplace_back();
+      r.url = w.item->link;
+      r.user_agent = options_.images.user_agent;
+      r.max_size = options_.max_size;
+      r.public_only = !options_.images.allow_private_networks;
+      page_items_.emplace_back();
+    }
+    page_items_[it->second].push_back(i);
+  }
+}
+
+void FeedRun::page_done(std::size_t i, Result<HttpResult> result) {
+  const HttpRequest& request = requests_.at(i);
+  std::string failure;
+  if (!result) {
+    failure = result.error().message;
+  } else if (result->kind != HttpResult::Kind::kFetched) {
+    failure = "no page in the response";
+  } else {
+    const std::string url = result->response.final_url.empty()
+                                ? request.url
+                                : result->response.final_url;
+    Result<Document> page =
+        decode_page(std::move(result->response), request.url);
+    std::optional<PageArticle> article;
+    if (!page) {
+      failure = page.error().message;
+    } else if (!(article = extract_page(page->utf8, url,
+                                        selector_ ? &*selector_ : nullptr))) {
+      failure = "no article found on the page";
+    } else {
+      for (std::size_t item : page_items_.at(i)) {
+        Item full = *work_[item].item;
+        full.content_html = article->content_html;
+        full.base = url;
+        work_[item].full_item = std::move(full);
+      }
+      ++outcome_.pages_used;
+    }
+  }
+  if (!failure.empty()) {
+    outcome_.page_failures.push_back(
+        fmt::format("{}: {}", request.url, failure));
+  }
 }
 
 // Each missing image once, whichever articles show it; the first article

@@ -10,6 +10,7 @@
 
 #include "feed_writer.h"
 #include "feedmark/archive/pipeline.h"
+#include "feedmark/extract/selector.h"
 
 namespace feedmark {
 
@@ -31,15 +32,22 @@ class FeedRun {
   void set_validators(std::string etag, std::string last_modified);
 
   /// Extracts every item that changed, on every core, and writes those
-  /// with no image to download; lists the downloads.
+  /// with no page or image to download; lists the first downloads.
   void extract_all();
-  const std::vector<HttpRequest>& image_requests() const { return requests_; }
-  void image_done(std::size_t i, Result<HttpResult> result);
+  /// See PendingFeed.
+  const std::vector<HttpRequest>& requests() const { return requests_; }
+  void done(std::size_t i, Result<HttpResult> result);
+  bool advance();
   /// Writes the articles that waited for images, the indexes and the state.
   FeedOutcome finish();
 
  private:
+  enum class Step { kPages, kImages, kDone };
+
+  void list_page_requests();
+  void page_done(std::size_t i, Result<HttpResult> result);
   void list_image_requests();
+  void image_done(std::size_t i, Result<HttpResult> result);
   void count_images();
   void save();
 
@@ -55,7 +63,11 @@ class FeedRun {
   FeedOutcome outcome_;
   std::vector<ItemWork> work_;
   FeedWriter writer_;
-  std::vector<HttpRequest> requests_;
+  std::optional<Selector> selector_;  ///< the feed's full-text-selector=
+  Step step_ = Step::kDone;
+  std::vector<HttpRequest> requests_;  ///< of the current step
+  /// For each page request, the items waiting for it.
+  std::vector<std::vector<std::size_t>> page_items_;
   std::vector<std::string> saved_urls_;  ///< downloaded by this run
 };
 

@@ -20,6 +20,10 @@ bool images_due_for_retry(const CurrentItem& item) {
   return item.image_tries > 0 && item.image_tries < kMaxImageTries;
 }
 
+bool page_due_for_retry(const CurrentItem& item) {
+  return item.page_tries > 0 && item.page_tries < kMaxPageTries;
+}
+
 }  // namespace
 
 std::vector<ItemWork> unique_items(const Feed& feed) {
@@ -50,9 +54,14 @@ FeedWriter::FeedWriter(const ArchiveOptions& options, fs::path dir,
 }
 
 ExtractOptions FeedWriter::extract_options() const {
-  return {options_.image_proxy, options_.images.save
-                                    ? static_cast<const ImageLocator*>(&media_)
-                                    : nullptr};
+  const FullTextOptions& full = options_.full_text;
+  return {options_.image_proxy,
+          options_.images.save ? static_cast<const ImageLocator*>(&media_)
+                               : nullptr,
+          full.mode == FullText::kNever
+              ? std::string()
+              : (full.mode == FullText::kAuto ? "auto\n" : "always\n") +
+                    full.selector};
 }
 
 // Whether the file at `path` already is the article as rendered: trusted
@@ -91,7 +100,7 @@ bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
   const CurrentItem* item = w.known;
   if (item == nullptr || item->fingerprint.empty() ||
       item->fingerprint != w.fingerprint || item->entry.size < 0 ||
-      images_due_for_retry(*item)) {
+      images_due_for_retry(*item) || page_due_for_retry(*item)) {
     return false;
   }
   std::error_code ec;
@@ -101,6 +110,7 @@ bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
   }
   w.entry = item->entry;
   w.image_tries = item->image_tries;
+  w.page_tries = item->page_tries;
   return true;
 }
 
@@ -111,9 +121,23 @@ void FeedWriter::process(ItemWork& w) {
   if (unchanged_since_archived(w)) {
     return;
   }
+  // With --dry-run nothing is downloaded: no page, no image; the article
+  // is shown as it would be written without them.
+  if (!options_.dry_run && wants_full_text(*w.item, options_.full_text.mode)) {
+    w.awaiting_page = true;
+    return;
+  }
   extract(w);
-  // With --dry-run nothing is downloaded: the article is shown as it would
-  // be written without the images still missing.
+  write_unless_awaiting_images(w);
+}
+
+void FeedWriter::process_after_page(ItemWork& w) {
+  w.awaiting_page = false;
+  extract(w);
+  write_unless_awaiting_images(w);
+}
+
+void FeedWriter::write_unless_awaiting_images(ItemWork& w) {
   w.awaiting_images = !options_.dry_run &&
                       w.article.local_images.size() < w.article.images.size();
   if (!w.awaiting_images) {
@@ -127,7 +151,8 @@ void FeedWriter::finish(ItemWork& w) {
 }
 
 void FeedWriter::extract(ItemWork& w) {
-  w.article = extract_article(*w.item, extract_options());
+  w.article =
+      extract_article(w.full_item ? *w.full_item : *w.item, extract_options());
   w.extracted = true;
   // Runs in a row this article's images failed: a changed item starts over.
   const bool missing = w.article.local_images.size() < w.article.images.size();
@@ -222,9 +247,10 @@ void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
     if (w.status == ItemWork::Status::kFailed) {
       ArticleEntry unknown;
       unknown.size = -1;
-      state.current.push_back({w.id, "", unknown, 0});
+      state.current.push_back({w.id, "", unknown, 0, 0});
     } else {
-      state.current.push_back({w.id, w.fingerprint, w.entry, w.image_tries});
+      state.current.push_back(
+          {w.id, w.fingerprint, w.entry, w.image_tries, w.page_tries});
     }
   }
 }

@@ -23,15 +23,21 @@ namespace feedmark {
 struct ItemWork {
   enum class Status { kUnchanged, kNew, kUpdated, kFailed };
   const Item* item = nullptr;
+  /// The item with its page's article as its body (--full-text).
+  std::optional<Item> full_item;
   std::string id;
   std::string fingerprint;             ///< item_fingerprint
   const CurrentItem* known = nullptr;  ///< as the state remembers it
   Article article;  ///< extracted unless the fingerprint was known
   bool extracted = false;
+  /// Waiting for its page (--full-text), then extracted.
+  bool awaiting_page = false;
   /// Extracted with images to download before it is written.
   bool awaiting_images = false;
   /// Runs in a row its images failed (CurrentItem::image_tries).
   unsigned image_tries = 0;
+  /// Runs its page could not be used (CurrentItem::page_tries).
+  unsigned page_tries = 0;
   bool reindex = false;  ///< in place, but its index line may be missing
   ArticleEntry entry;    ///< of the version in place
   /// The version a written article replaced, if known: the indexes move
@@ -53,8 +59,11 @@ class FeedWriter {
              std::string feed_id, const FeedState& state);
 
   /// Extracts the item unless it is archived as it is, then writes it
-  /// unless its images are to be downloaded first.
+  /// unless its page or its images are to be downloaded first.
   void process(ItemWork& w);
+  /// After its page was fetched, or could not be: extracts the item and
+  /// writes it unless its images are to be downloaded first.
+  void process_after_page(ItemWork& w);
   /// After the downloads: extracts the article again, with the images
   /// now saved, and writes it.
   void finish(ItemWork& w);
@@ -65,6 +74,7 @@ class FeedWriter {
  private:
   ExtractOptions extract_options() const;
   void extract(ItemWork& w);
+  void write_unless_awaiting_images(ItemWork& w);
   void write(ItemWork& w);
   bool unchanged_since_archived(ItemWork& w) const;
   bool in_place(ItemWork& w, const std::filesystem::path& path,

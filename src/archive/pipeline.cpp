@@ -76,6 +76,8 @@ std::string body_fingerprint(const Response& response,
       .add(FEEDMARK_VERSION)
       .add(options.image_proxy)
       .add(options.images.save ? "save-images" : "")
+      .add(static_cast<long long>(options.full_text.mode))
+      .add(options.full_text.selector)
       .add(options.zone)
       .add(options.encoding)
       .add(response.content_type)
@@ -135,12 +137,16 @@ PendingFeed::PendingFeed(PendingFeed&&) noexcept = default;
 PendingFeed& PendingFeed::operator=(PendingFeed&&) noexcept = default;
 PendingFeed::~PendingFeed() = default;
 
-const std::vector<HttpRequest>& PendingFeed::image_requests() const {
-  return run_->image_requests();
+const std::vector<HttpRequest>& PendingFeed::requests() const {
+  return run_->requests();
 }
 
-void PendingFeed::image_done(std::size_t i, Result<HttpResult> result) {
-  run_->image_done(i, std::move(result));
+void PendingFeed::done(std::size_t i, Result<HttpResult> result) {
+  run_->done(i, std::move(result));
+}
+
+bool PendingFeed::advance() {
+  return run_->advance();
 }
 
 FeedOutcome PendingFeed::finish() {
@@ -187,7 +193,7 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
   run->outcome().bytes = bytes;
   run->set_validators(std::move(etag), std::move(last_modified));
   run->extract_all();
-  if (run->image_requests().empty()) {
+  if (run->requests().empty()) {
     return Archiving(run->finish());
   }
   return Archiving(PendingFeed(std::move(run)));
@@ -205,10 +211,12 @@ Result<FeedOutcome> archive_response(const Source& source, Response&& response,
     return std::move(*done);
   }
   PendingFeed& pending = std::get<PendingFeed>(*started);
-  fetch_all(pending.image_requests(), options.images.http,
-            [&](std::size_t i, Result<HttpResult> result) {
-              pending.image_done(i, std::move(result));
-            });
+  do {
+    fetch_all(pending.requests(), options.images.http,
+              [&](std::size_t i, Result<HttpResult> result) {
+                pending.done(i, std::move(result));
+              });
+  } while (pending.advance());
   return pending.finish();
 }
 

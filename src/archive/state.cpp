@@ -50,6 +50,9 @@ std::string current_item_line(const CurrentItem& item) {
   if (item.image_tries > 0) {
     j["image_tries"] = item.image_tries;
   }
+  if (item.page_tries > 0) {
+    j["page_tries"] = item.page_tries;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -59,7 +62,7 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
   const json& articles = j.at("articles");
   for (const std::string& id : j.value("current", std::vector<std::string>{})) {
     if (const auto it = articles.find(id); it != articles.end()) {
-      current.push_back({id, "", entry_from_json(*it), 0});
+      current.push_back({id, "", entry_from_json(*it), 0, 0});
     }
   }
   return current;
@@ -88,10 +91,10 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
     }
     state.body = j.value("body", "");
     for (const json& item : j.at("current")) {
-      state.current.push_back({item.at("id").get<std::string>(),
-                               item.at("fingerprint").get<std::string>(),
-                               entry_from_json(item),
-                               item.value("image_tries", 0u)});
+      state.current.push_back(
+          {item.at("id").get<std::string>(),
+           item.at("fingerprint").get<std::string>(), entry_from_json(item),
+           item.value("image_tries", 0u), item.value("page_tries", 0u)});
     }
     if (const auto months = j.find("months"); months != j.end()) {
       state.months = months->get<MonthCounts>();
@@ -142,6 +145,7 @@ bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   for (const CurrentItem& item : state.current) {
     if (item.entry.size < 0 ||
         (item.image_tries > 0 && item.image_tries < kMaxImageTries) ||
+        (item.page_tries > 0 && item.page_tries < kMaxPageTries) ||
         fs::file_size(dir / (item.id + ".md"), ec) !=
             static_cast<std::uintmax_t>(item.entry.size) ||
         ec) {

@@ -322,8 +322,15 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--allow-private-networks",
                 fetch.options.images.allow_private_networks,
-                "Let images come from loopback, private and link-local "
-                "addresses");
+                "Let images and article pages come from loopback, private "
+                "and link-local addresses");
+  cmd->add_option("--full-text", fetch.options.full_text.mode,
+                  "Archive each article's page: never, auto (short or cut "
+                  "bodies), always")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, FullText>{{"never", FullText::kNever},
+                                          {"auto", FullText::kAuto},
+                                          {"always", FullText::kAlways}}));
   cmd->add_flag("--dry-run", fetch.options.dry_run,
                 "Write nothing; print what would be written");
   cmd->add_flag("--json", fetch.json,
@@ -423,6 +430,12 @@ FeedJob job_for(const FeedEntry& entry, const FetchCommand& fetch) {
   if (s.save_images) {
     job.options.images.save = *s.save_images == "yes";
   }
+  if (s.full_text) {
+    job.options.full_text.mode = *s.full_text == "always" ? FullText::kAlways
+                                 : *s.full_text == "auto" ? FullText::kAuto
+                                                          : FullText::kNever;
+  }
+  job.options.full_text.selector = s.full_text_selector.value_or("");
   job.options.images.user_agent = job.user_agent;
   return job;
 }

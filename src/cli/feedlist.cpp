@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "feedmark/decode/decode.h"
+#include "feedmark/extract/selector.h"
 #include "feedmark/fetch/fetch.h"
 #include "feedmark/util/dates.h"
 #include "feedmark/util/text.h"
@@ -32,6 +33,8 @@ constexpr SettingKey kSettingKeys[] = {
     {"user-agent", &FeedSettings::user_agent},
     {"image-proxy", &FeedSettings::image_proxy},
     {"save-images", &FeedSettings::save_images},
+    {"full-text", &FeedSettings::full_text},
+    {"full-text-selector", &FeedSettings::full_text_selector},
 };
 
 const SettingKey* find_setting_key(std::string_view name) {
@@ -127,6 +130,15 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
     problem = fmt::format("unknown time zone \"{}\"", text);
   } else if (key.name == "save-images" && text != "yes" && text != "no") {
     problem = fmt::format("save-images is yes or no, not \"{}\"", text);
+  } else if (key.name == "full-text" && text != "never" && text != "auto" &&
+             text != "always") {
+    problem =
+        fmt::format("full-text is never, auto or always, not \"{}\"", text);
+  } else if (key.name == "full-text-selector") {
+    if (Result<Selector> parsed = Selector::parse(text); !parsed) {
+      problem =
+          fmt::format("bad full-text-selector: {}", parsed.error().message);
+    }
   }
   if (!problem.empty()) {
     return fail(kStage, where, problem);
@@ -135,11 +147,12 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
   return {};
 }
 
-/// Where the value starting `text` ends. Only a user agent holds spaces
-/// ("Mozilla/5.0 (X11; Linux x86_64)"), so it runs up to the next
-/// whitespace followed by "known-key="; other values end at whitespace.
+/// Where the value starting `text` ends. Only a user agent and a selector
+/// hold spaces ("Mozilla/5.0 (X11; Linux x86_64)", "div.story p"), so they
+/// run up to the next whitespace followed by "known-key="; other values
+/// end at whitespace.
 std::size_t value_end(const SettingKey& key, std::string_view text) {
-  if (key.name != "user-agent") {
+  if (key.name != "user-agent" && key.name != "full-text-selector") {
     return std::min(find_space(text), text.size());
   }
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -164,7 +177,8 @@ Result<const SettingKey*> take_key(std::string_view& text,
   if (key == nullptr) {
     return fail(kStage, where,
                 fmt::format("unknown setting \"{}\" (known: encoding, tz, "
-                            "user-agent, image-proxy, save-images)",
+                            "user-agent, image-proxy, save-images, "
+                            "full-text, full-text-selector)",
                             name));
   }
   text.remove_prefix(equals + 1);

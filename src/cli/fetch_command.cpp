@@ -62,13 +62,15 @@ class FetchRun {
   void archive_local(const FeedJob& job);
   void archive_downloads();
   void on_session_done(std::size_t index, Result<HttpResult> result);
-  void on_image(std::size_t pending, std::size_t image,
-                Result<HttpResult> result);
+  void on_pending_done(std::size_t pending, std::size_t request,
+                       Result<HttpResult> result);
   /// A feed archived, or its images submitted to the session.
   void on_archiving(const FeedJob& job, const std::string& status,
                     Result<Archiving> archiving, Clock::time_point started,
                     milliseconds network_time);
   void report_images(const std::string& source, const FeedOutcome& outcome);
+  void submit_step(std::size_t pending, Waiting& w);
+  void report_pages(const std::string& source, const FeedOutcome& outcome);
   // `state`: the feed folder's state as plan_request read it.
   void on_download(const FeedJob& job, Result<HttpResult> result,
                    std::optional<FeedState> state);
@@ -208,7 +210,7 @@ void FetchRun::archive_local(const FeedJob& job) {
 void FetchRun::on_session_done(std::size_t index, Result<HttpResult> result) {
   const Owner owner = owners_.at(index);
   if (owner.pending != kNoPending) {
-    return on_image(owner.pending, owner.request, std::move(result));
+    return on_pending_done(owner.pending, owner.request, std::move(result));
   }
   const FeedJob& job = *request_jobs_[owner.request];
   isolated(job.source.location, [&] {
@@ -217,8 +219,8 @@ void FetchRun::on_session_done(std::size_t index, Result<HttpResult> result) {
   });
 }
 
-void FetchRun::on_image(std::size_t pending, std::size_t image,
-                        Result<HttpResult> result) {
+void FetchRun::on_pending_done(std::size_t pending, std::size_t request,
+                               Result<HttpResult> result) {
   const auto it = waiting_.find(pending);
   if (it == waiting_.end()) {
     return;  // its feed failed meanwhile
@@ -226,17 +228,39 @@ void FetchRun::on_image(std::size_t pending, std::size_t image,
   Waiting& w = it->second;
   --w.remaining;
   isolated(w.job->source.location,
-           [&] { w.feed.image_done(image, std::move(result)); });
+           [&] { w.feed.done(request, std::move(result)); });
   if (w.remaining > 0) {
     return;
   }
+  bool next_step = false;
   isolated(w.job->source.location, [&] {
+    if (w.feed.advance()) {
+      submit_step(pending, w);
+      next_step = true;
+      return;
+    }
     const FeedOutcome outcome = w.feed.finish();
     on_success(
         w.job->source.location, w.status, outcome,
         std::chrono::duration_cast<milliseconds>(Clock::now() - w.started));
   });
-  waiting_.erase(it);
+  if (!next_step) {
+    waiting_.erase(it);
+  }
+}
+
+// The session numbers requests in the order they come.
+void FetchRun::submit_step(std::size_t pending, Waiting& w) {
+  const std::vector<HttpRequest>& requests = w.feed.requests();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::size_t index = session_->submit(requests[i]);
+    if (owners_.size() <= index) {
+      owners_.resize(index + 1);
+    }
+    owners_[index] = {i, pending};
+    ++outstanding_;
+  }
+  w.remaining = requests.size();
 }
 
 void FetchRun::on_archiving(const FeedJob& job, const std::string& status,
@@ -251,20 +275,11 @@ void FetchRun::on_archiving(const FeedJob& job, const std::string& status,
                       network_time + std::chrono::duration_cast<milliseconds>(
                                          Clock::now() - started));
   }
-  PendingFeed& feed = std::get<PendingFeed>(*archiving);
   const std::size_t id = next_waiting_++;
-  const std::vector<HttpRequest>& images = feed.image_requests();
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    // The session numbers requests in the order they come.
-    const std::size_t index = session_->submit(images[i]);
-    if (owners_.size() <= index) {
-      owners_.resize(index + 1);
-    }
-    owners_[index] = {i, id};
-    ++outstanding_;
-  }
-  waiting_.emplace(id, Waiting{std::move(feed), &job, status,
-                               started - network_time, images.size()});
+  auto [it, added] =
+      waiting_.emplace(id, Waiting{std::move(std::get<PendingFeed>(*archiving)),
+                                   &job, status, started - network_time, 0});
+  submit_step(id, it->second);
 }
 
 void FetchRun::on_download(const FeedJob& job, Result<HttpResult> result,
@@ -337,11 +352,28 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
       outcome.bytes, seconds_text(elapsed), outcome.feed_id,
       outcome.same_document ? std::string("same document as last archived")
                             : fmt::format("{} extracted", outcome.extracted)));
+  report_pages(source, outcome);
   report_images(source, outcome);
   if (outcome.failure) {
     return on_failure(*outcome.failure);
   }
   bar_.feed_done(outcome.written.size(), false);
+}
+
+// Under -v: what --full-text did for the feed, and each page it could not
+// use (the article keeps the feed's body; later runs try again).
+void FetchRun::report_pages(const std::string& source,
+                            const FeedOutcome& outcome) {
+  if (!streams_.verbose ||
+      (outcome.pages_used == 0 && outcome.page_failures.empty())) {
+    return;
+  }
+  streams_.report(fmt::format("{}: pages: {} used, {} failed", source,
+                              outcome.pages_used,
+                              outcome.page_failures.size()));
+  for (const std::string& failure : outcome.page_failures) {
+    streams_.report(fmt::format("{}: page not used: {}", source, failure));
+  }
 }
 
 // Under -v: what --save-images did for the feed, and each image it could

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "decode_detail.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/util/text.h"
-#include "decode_detail.h"
 
 namespace feedmark {
 namespace {

@@ -17,6 +17,7 @@ std::string item_fingerprint(const Item& item, const ExtractOptions& options) {
   f.add(FEEDMARK_VERSION).add(options.image_proxy);
   // Saving images changes where the article points for them.
   f.add(options.saved_images != nullptr ? "save-images" : "");
+  f.add(options.full_text);
   f.add(item.guid).add(item.title).add(item.link).add(item.base);
   add_time(f, item.published);
   add_time(f, item.updated);

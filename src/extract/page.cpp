@@ -161,13 +161,21 @@ std::string find_article_html(const html::ParsedPage& page,
 
 std::optional<PageArticle> extract_page(std::string_view html,
                                         const std::string& base_url,
-                                        const std::string& selector) {
-  (void)selector;
+                                        const Selector* selector) {
   const html::ParsedPage page(html);
   const page::PageStats stats(page.root());
   page::PageMetadata meta =
       page::read_metadata(page.root(), page.head(), page.body());
-  std::string content = find_article_html(page, stats, meta.title);
+  std::string content;
+  if (selector != nullptr) {
+    // Picked by hand: what the selector names, less scripts and forms.
+    page::Selection picked;
+    picked.nodes = selector->select(page.body());
+    content = page::article_html(picked, stats, {false, false, false}, {});
+  }
+  if (text_chars(html_to_text(content)) == 0) {
+    content = find_article_html(page, stats, meta.title);
+  }
   SanitizedHtml clean = sanitize_html(
       content, {base_url, SanitizeOptions::LeadImage::kIgnore, {}, nullptr});
   std::string text = text_of_html(clean.html);

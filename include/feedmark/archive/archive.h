@@ -25,6 +25,8 @@ struct ArticleEntry {
 /// Runs an article whose images failed is extracted again to retry them;
 /// after that it keeps their URLs until its item changes.
 inline constexpr unsigned kMaxImageTries = 10;
+/// Runs an article's page is tried on (SPEC "Full text": at most 3).
+inline constexpr unsigned kMaxPageTries = 3;
 
 /// An item of the last document archived, as the state remembers it.
 struct CurrentItem {
@@ -36,6 +38,9 @@ struct CurrentItem {
   /// Runs in a row some of the article's images could not be saved (0:
   /// all saved, or none to save); the next runs try again, up to a limit.
   unsigned image_tries = 0;
+  /// Runs in a row its page (--full-text) could not be used; the next runs
+  /// try again, up to kMaxPageTries in all.
+  unsigned page_tries = 0;
 };
 
 /// Article counts by month of a feed's index ("2022-03" -> 412).
@@ -86,9 +91,9 @@ Result<void> save_feed_state(const std::filesystem::path& dir,
                              const FeedState& state);
 
 /// Whether every current article of `state` is in `dir` with the size the
-/// state recorded (one stat(2) each), and none has images due for another
-/// try. Validators are sent only then, so that a 304 never hides a deleted
-/// or damaged article, or an image still to save.
+/// state recorded (one stat(2) each), and none has images or a page due
+/// for another try. Validators are sent only then, so that a 304 never hides a
+/// deleted or damaged article, or an image still to save.
 bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 

@@ -29,6 +29,12 @@ struct ImageOptions {
   HttpOptions http;
 };
 
+/// --full-text and the feed list's full-text-selector= (SPEC "Full text").
+struct FullTextOptions {
+  FullText mode = FullText::kNever;
+  std::string selector;  ///< checked when the feed list was read
+};
+
 /// Everything `fetch` needs to archive one source.
 struct ArchiveOptions {
   std::filesystem::path archive = "archive";
@@ -41,6 +47,7 @@ struct ArchiveOptions {
   std::int64_t captured_ms = 0;  ///< the capture time of this run
   unsigned threads = 0;          ///< 0: one per core
   ImageOptions images;
+  FullTextOptions full_text;
   /// Where each article's record goes before its file is put in place;
   /// none with --dry-run or in tests of this stage alone.
   DeliveryJournal* journal = nullptr;
@@ -76,6 +83,11 @@ struct FeedOutcome {
   std::size_t images_saved = 0;
   std::size_t images_present = 0;
   std::vector<std::string> image_failures;
+  /// --full-text: article pages fetched and used, and one line ("URL:
+  /// cause") per page that could not be (the article keeps the feed's
+  /// body).
+  std::size_t pages_used = 0;
+  std::vector<std::string> page_failures;
   /// What went wrong after the feed was parsed (an article, the index or the
   /// state could not be written); `written` is still true. The feed keeps
   /// its old validators, so the next run fetches it again.
@@ -88,8 +100,9 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 
 class FeedRun;
 
-/// A feed whose articles wait for their images (--save-images): it holds
-/// the parsed feed and its extracted articles until the downloads are done.
+/// A feed whose articles wait for downloads: their pages (--full-text),
+/// then their images (--save-images). It holds the parsed feed and its
+/// extracted articles until the downloads are done.
 class PendingFeed {
  public:
   explicit PendingFeed(std::unique_ptr<FeedRun> run);
@@ -97,11 +110,14 @@ class PendingFeed {
   PendingFeed& operator=(PendingFeed&&) noexcept;
   ~PendingFeed();
 
-  /// The images to download, each URL once, into temporaries of the
-  /// feed's media/ folder.
-  const std::vector<HttpRequest>& image_requests() const;
-  /// One download has finished; `i` is its index in image_requests().
-  void image_done(std::size_t i, Result<HttpResult> result);
+  /// The downloads of the current step, each URL once: pages, or images
+  /// into temporaries of the feed's media/ folder.
+  const std::vector<HttpRequest>& requests() const;
+  /// One download has finished; `i` is its index in requests().
+  void done(std::size_t i, Result<HttpResult> result);
+  /// Once every request of the step is done: true when a next step has
+  /// requests (the images of the pages fetched).
+  bool advance();
   /// Writes the articles that waited, then the indexes and the state.
   FeedOutcome finish();
 

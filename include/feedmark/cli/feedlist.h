@@ -18,6 +18,9 @@ struct FeedSettings {
   std::optional<std::string> user_agent;   ///< user-agent=... (may hold spaces)
   std::optional<std::string> image_proxy;  ///< image-proxy=...
   std::optional<std::string> save_images;  ///< save-images=yes|no
+  std::optional<std::string> full_text;    ///< full-text=never|auto|always
+  /// full-text-selector=CSS (may hold spaces: "div.story > p")
+  std::optional<std::string> full_text_selector;
 };
 
 /// One source of a feed list and its settings.

@@ -28,7 +28,20 @@ struct ExtractOptions {
   std::string image_proxy;  ///< --image-proxy template, may be empty
   /// --save-images: where the saved images are (see ImageLocator).
   const ImageLocator* saved_images = nullptr;
+  /// --full-text and the feed's selector ("auto\ndiv.story"), "" for
+  /// never: they decide where an article's body comes from, so they are
+  /// part of item_fingerprint.
+  std::string full_text;
 };
+
+/// --full-text (SPEC "Full text").
+enum class FullText { kNever, kAuto, kAlways };
+
+/// Whether an item's body should come from its page: always, or under
+/// auto when the feed's body is short (under 500 characters of text) or
+/// plainly cut ("…", "Read more", "阅读全文"). Never without an http(s)
+/// link.
+bool wants_full_text(const Item& item, FullText mode);
 
 /// The item key: guid/id if present, else the link, else title + date.
 std::string item_key(const Item& item);

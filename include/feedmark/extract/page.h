@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "feedmark/extract/selector.h"
 #include "feedmark/util/dates.h"
 
 namespace feedmark {
@@ -22,10 +23,11 @@ struct PageArticle {
 /// Finds the article in a page (UTF-8): Readability-style scoring of its
 /// blocks (text length, commas of every script, link density, class and id
 /// hints), siblings merged, clutter removed, helped by JSON-LD and Open
-/// Graph data; or, with `selector` (the SPEC's CSS subset), what it picks.
+/// Graph data; or, with `selector` (the SPEC's CSS subset), what it picks
+/// (the scorer's choice when it picks nothing).
 /// Nothing when the page holds no article.
 std::optional<PageArticle> extract_page(std::string_view html,
                                         const std::string& base_url,
-                                        const std::string& selector = {});
+                                        const Selector* selector = nullptr);
 
 }  // namespace feedmark
