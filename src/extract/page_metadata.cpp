@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "feedmark/html/fragment.h"
-#include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
 #include "page_nodes.h"
 
@@ -15,6 +14,18 @@ using html::child;
 using html::is_element;
 using html::tag_of;
 using json = nlohmann::json;
+
+// The text a <script> or <title> holds (no elements inside: raw text).
+std::string raw_text(const GumboNode* node) {
+  std::string text;
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    if (html::is_text(child(nodes, i))) {
+      text += child(nodes, i)->v.text.text;
+    }
+  }
+  return text;
+}
 
 /// <meta> values by lowercased name or property, the first of each.
 using Metas = std::unordered_map<std::string, std::string>;
@@ -36,13 +47,11 @@ void collect(const GumboNode* node, Metas& metas, std::vector<std::string>& ld,
   }
   if (tag == GUMBO_TAG_SCRIPT &&
       ascii_lowercase(attribute(node, "type")) == "application/ld+json") {
-    std::string text;
-    html::append_text_of(text, node);
-    ld.push_back(std::move(text));
+    ld.push_back(raw_text(node));
     return;
   }
   if (tag == GUMBO_TAG_TITLE && title_tag.empty()) {
-    title_tag = PageStats::text_of(node);
+    title_tag = collapse_whitespace(raw_text(node));
     return;
   }
   const GumboVector& nodes = node->v.element.children;
@@ -129,9 +138,26 @@ const json* find_article(const json& j, int depth = 0) {
   return nullptr;
 }
 
-// "Headline | Site", "Site - Headline": the longer side of a separator,
-// when it keeps a few words (Readability.js's rule, simplified).
-std::string title_without_site(const std::string& title) {
+std::size_t word_count(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = is_ascii_space(c);
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words;
+}
+
+// "Headline | Site", "Site - Headline": the page's <h1> when the title
+// holds it, else the side of the last separator with 3 words or more
+// (Readability.js's rule, simplified); CJK titles count as words.
+std::string title_without_site(const std::string& title,
+                               const std::string& h1) {
+  if (!h1.empty() && h1.size() < title.size() &&
+      title.find(h1) != std::string::npos) {
+    return h1;
+  }
   for (std::string_view sep :
        {" | ", " - ", " \u2013 ", " \u2014 ", " \u00bb ", " :: ", " / ", "_"}) {
     const std::size_t at = title.rfind(sep);
@@ -140,13 +166,32 @@ std::string title_without_site(const std::string& title) {
     }
     const std::string first = title.substr(0, at);
     const std::string last = title.substr(at + sep.size());
-    const std::string& kept = first.size() >= last.size() ? first : last;
-    if (std::count(kept.begin(), kept.end(), ' ') >= 2 ||
-        (!kept.empty() && static_cast<unsigned char>(kept[0]) >= 0xE0)) {
-      return kept;
+    for (const std::string* side : {&first, &last}) {
+      if (word_count(*side) >= 3 ||
+          (!side->empty() && static_cast<unsigned char>((*side)[0]) >= 0xE0)) {
+        return *side;
+      }
     }
   }
   return title;
+}
+
+// The first <h1>'s text.
+std::string first_h1(const GumboNode* node, int depth = 0) {
+  if (!is_element(node) || depth > 100) {
+    return {};
+  }
+  if (tag_of(node) == GUMBO_TAG_H1) {
+    return PageStats::text_of(node);
+  }
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    if (std::string found = first_h1(child(nodes, i), depth + 1);
+        !found.empty()) {
+      return found;
+    }
+  }
+  return {};
 }
 
 void read_json_ld(const std::vector<std::string>& blocks, PageMetadata& m) {
@@ -205,7 +250,7 @@ PageMetadata read_metadata(const GumboNode* root, const GumboNode* head,
                                  "dcterm:title", "title"});
   }
   if (m.title.empty()) {
-    m.title = title_without_site(title_tag);
+    m.title = title_without_site(title_tag, first_h1(body));
   }
   m.title = collapse_whitespace(m.title);
   if (m.byline.empty()) {
