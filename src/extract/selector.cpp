@@ -88,21 +88,6 @@ std::string_view tag_name(const GumboNode* node) {
   return {piece.data, piece.length};
 }
 
-void collect(const GumboNode* node, const Selector& selector,
-             std::vector<const GumboNode*>& found, int depth) {
-  if (!is_element(node) || depth > 400) {
-    return;
-  }
-  if (selector.matches(node)) {
-    found.push_back(node);
-    return;  // what it holds comes with it
-  }
-  const GumboVector& nodes = node->v.element.children;
-  for (unsigned i = 0; i < nodes.length; ++i) {
-    collect(child(nodes, i), selector, found, depth + 1);
-  }
-}
-
 }  // namespace
 
 Result<Selector> Selector::parse(std::string_view text) {
@@ -221,38 +206,64 @@ bool Selector::matches_compound(const GumboNode* node, const Compound& c) {
 // Right to left, as browsers match: the last compound on the node, then
 // each combinator walks up.
 bool Selector::matches_complex(const GumboNode* node, const Complex& complex,
-                               std::size_t last) {
-  if (!matches_compound(node, complex[last])) {
-    return false;
+                               std::size_t last, Memo& memo) {
+  const auto key = std::make_tuple(node, &complex, last);
+  if (const auto known = memo.find(key); known != memo.end()) {
+    return known->second;
   }
-  if (last == 0) {
-    return true;
-  }
-  const char combinator = complex[last].combinator;
-  for (const GumboNode* p = node->parent; p != nullptr && is_element(p);
-       p = p->parent) {
-    if (matches_complex(p, complex, last - 1)) {
-      return true;
+  bool result = matches_compound(node, complex[last]);
+  if (result && last > 0) {
+    result = false;
+    const char combinator = complex[last].combinator;
+    for (const GumboNode* p = node->parent; p != nullptr && is_element(p);
+         p = p->parent) {
+      if (matches_complex(p, complex, last - 1, memo)) {
+        result = true;
+        break;
+      }
+      if (combinator == '>') {
+        break;
+      }
     }
-    if (combinator == '>') {
-      return false;
+  }
+  memo.emplace(key, result);
+  return result;
+}
+
+bool Selector::matches(const GumboNode* node, Memo& memo) const {
+  for (const Complex& complex : list_) {
+    if (matches_complex(node, complex, complex.size() - 1, memo)) {
+      return true;
     }
   }
   return false;
 }
 
 bool Selector::matches(const GumboNode* node) const {
-  for (const Complex& complex : list_) {
-    if (matches_complex(node, complex, complex.size() - 1)) {
-      return true;
-    }
+  Memo memo;
+  return matches(node, memo);
+}
+
+void Selector::collect(const GumboNode* node,
+                       std::vector<const GumboNode*>& found, Memo& memo,
+                       int depth) const {
+  if (!is_element(node) || depth > 400) {
+    return;
   }
-  return false;
+  if (matches(node, memo)) {
+    found.push_back(node);
+    return;  // what it holds comes with it
+  }
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    collect(child(nodes, i), found, memo, depth + 1);
+  }
 }
 
 std::vector<const GumboNode*> Selector::select(const GumboNode* root) const {
   std::vector<const GumboNode*> found;
-  collect(root, *this, found, 0);
+  Memo memo;
+  collect(root, found, memo, 0);
   return found;
 }
 

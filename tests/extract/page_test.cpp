@@ -285,3 +285,24 @@ TEST_CASE("auto wants the page of a short or cut body only", "[fulltext]") {
 }
 
 }  // namespace feedmark::test
+
+namespace feedmark::test {
+
+// Each element and compound is tried once: "span div div div div div p" on a
+// page nested 250 deep would otherwise try every way up the tree, and a
+// hostile page could stall the run.
+TEST_CASE("A selector on a deeply nested page takes linear time",
+          "[fulltext]") {
+  std::string page = "<html><body>";
+  for (int i = 0; i < 250; ++i) {
+    page += "<div>";
+  }
+  page += "<p>deep</p>";
+  const auto selector = Selector::parse("span div div div div div p");
+  REQUIRE(selector);
+  const auto a = extract_page(page, "https://x.example/", &*selector);
+  REQUIRE(a);  // picked nothing: the scorer's choice
+  CHECK(a->text == "deep");
+}
+
+}  // namespace feedmark::test

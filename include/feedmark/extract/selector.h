@@ -7,8 +7,10 @@
 
 #include <gumbo.h>
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "feedmark/util/error.h"
@@ -44,9 +46,18 @@ class Selector {
   };
   using Complex = std::vector<Compound>;
 
+  /// Results of matches_complex by node and compound, for one select():
+  /// without them, "a b c d" on a page nested a thousand deep would try
+  /// every way up the tree.
+  using Memo =
+      std::map<std::tuple<const GumboNode*, const Complex*, std::size_t>, bool>;
+
   static bool matches_compound(const GumboNode* node, const Compound& c);
   static bool matches_complex(const GumboNode* node, const Complex& complex,
-                              std::size_t last);
+                              std::size_t last, Memo& memo);
+  bool matches(const GumboNode* node, Memo& memo) const;
+  void collect(const GumboNode* node, std::vector<const GumboNode*>& found,
+               Memo& memo, int depth) const;
 
   std::vector<Complex> list_;
 };
