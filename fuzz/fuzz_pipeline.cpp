@@ -1,6 +1,7 @@
 // libFuzzer target: one fetched document through decode -> parse -> extract
-// -> render, as `feedmark fetch` and `feedmark parse` run it, without
-// touching the file system. Every result is checked against the SPEC's
+// -> render, as `feedmark fetch` and `feedmark parse` run it, and the same
+// bytes as a web page through the full-text extractor, without touching
+// the file system. Every result is checked against the SPEC's
 // promises; a broken promise aborts with the reason on stderr.
 //
 // Input: the document's bytes, then one configuration byte (the last byte,
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,7 @@
 #include "cmark_escapes.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/extract/extract.h"
+#include "feedmark/extract/page.h"
 #include "feedmark/fetch/fetch.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/error.h"
@@ -558,7 +561,9 @@ void expect_one_line_error(const feedmark::Error& error) {
 
 void run_item(const Item& item, const Config& config) {
   expect_item_fields(item);
-  const Article article = feedmark::extract_article(item, {config.image_proxy});
+  feedmark::ExtractOptions options;
+  options.image_proxy = config.image_proxy;
+  const Article article = feedmark::extract_article(item, options);
   const std::string rendered = feedmark::render_article(article, kCapturedMs);
   expect_article(article, item, rendered);
   // `feedmark parse` sanitizes both fields and keeps the lead image.
@@ -571,6 +576,30 @@ void run_item(const Item& item, const Config& config) {
 
 }  // namespace
 
+// The same bytes as a web page for the full-text extractor: whatever it
+// finds is sanitized, valid UTF-8, and its text has no blank-line runs.
+void run_page(std::string_view bytes, const Config& config) {
+  feedmark::Response response;
+  response.content_type = config.charset.content_type;
+  response.body.assign(bytes);
+  feedmark::Result<feedmark::Document> page =
+      feedmark::decode_page(std::move(response), "fuzz-page.html");
+  if (!page) {
+    expect_one_line_error(page.error());
+    return;
+  }
+  const std::optional<feedmark::PageArticle> article =
+      feedmark::extract_page(page->utf8, config.source_url);
+  if (!article) {
+    return;
+  }
+  expect_safe_html(article->content_html, {"page content_html"});
+  expect_utf8(article->text, "page text is valid UTF-8");
+  expect_utf8(article->title, "page title is valid UTF-8");
+  expect(article->text.find("\n\n\n") == std::string::npos,
+         "page text has one blank line between blocks", article->text);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   const Config config = config_of(size > 0 ? data[size - 1] : '\n');
@@ -582,6 +611,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   response.body.assign(reinterpret_cast<const char*>(data), body_size);
   const std::string source = "fuzz-input.xml";
 
+  run_page(response.body, config);
   feedmark::Result<feedmark::Document> document = feedmark::decode_response(
       std::move(response), source, config.charset.forced);
   if (!document) {

@@ -247,6 +247,7 @@ void remove_stale_temporaries_everywhere(const fs::path& archive) {
       remove_stale_temporaries(e.path() / "index");
       remove_stale_temporaries(e.path() / ".months");
       remove_stale_temporaries(e.path() / "media");
+      remove_stale_temporaries(e.path() / ".pages");
     }
   }
 }

@@ -194,6 +194,7 @@ void FeedRun::page_done(std::size_t i, Result<HttpResult> result) {
         full.content_html = article->content_html;
         full.base = url;
         work_[item].full_item = std::move(full);
+        cache_page(work_[item].id, article->content_html);
       }
       ++outcome_.pages_used;
     }
@@ -206,6 +207,33 @@ void FeedRun::page_done(std::size_t i, Result<HttpResult> result) {
 
 // Each missing image once, whichever articles show it; the first article
 // that shows it is its Referer (hotlink protection looks at it).
+// The page's article, for the runs that extract the item again. A cache
+// that cannot be written only costs a fetch later.
+void FeedRun::cache_page(const std::string& id, const std::string& html) {
+  if (options_.dry_run) {
+    return;
+  }
+  const fs::path path = writer_.page_cache(id);
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  (void)write_file_atomically(path, html);
+}
+
+// The cached pages of items that left the feed go with them: the cache
+// stays the size of the feed.
+void FeedRun::forget_pages_of_departed_items() {
+  std::unordered_set<std::string_view> current;
+  for (const ItemWork& w : work_) {
+    current.insert(w.id);
+  }
+  std::error_code ec;
+  for (const CurrentItem& item : state_.current) {
+    if (!current.contains(item.id)) {
+      fs::remove(writer_.page_cache(item.id), ec);
+    }
+  }
+}
+
 void FeedRun::list_image_requests() {
   std::unordered_set<std::string> listed;
   bool folder_ready = false;
@@ -317,6 +345,7 @@ void FeedRun::save() {
   state_.next_fetch.reset();
   state_.deferred_since.reset();
   const std::vector<IndexChange> changes = index_changes(work_);
+  forget_pages_of_departed_items();
   record_in_state(work_, state_);  // the items' `known` point into it no more
   if (writer_.first_error()) {
     outcome_.failure = write_failure(source_, *writer_.first_error());

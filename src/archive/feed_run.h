@@ -46,6 +46,8 @@ class FeedRun {
 
   void list_page_requests();
   void page_done(std::size_t i, Result<HttpResult> result);
+  void cache_page(const std::string& id, const std::string& html);
+  void forget_pages_of_departed_items();
   void list_image_requests();
   void image_done(std::size_t i, Result<HttpResult> result);
   void count_images();

@@ -1,5 +1,7 @@
 #include "feed_writer.h"
 
+#include <fstream>
+#include <iterator>
 #include <unordered_set>
 
 #include "feedmark/util/sha256.h"
@@ -123,12 +125,45 @@ void FeedWriter::process(ItemWork& w) {
   }
   // With --dry-run nothing is downloaded: no page, no image; the article
   // is shown as it would be written without them.
-  if (!options_.dry_run && wants_full_text(*w.item, options_.full_text.mode)) {
+  if (!options_.dry_run && page_needed(w)) {
     w.awaiting_page = true;
     return;
   }
   extract(w);
   write_unless_awaiting_images(w);
+}
+
+fs::path FeedWriter::page_cache(const std::string& id) const {
+  return dir_ / ".pages" / (id + ".html");
+}
+
+// A page is fetched once per article (SPEC "Full text"): for a new or
+// changed item that wants it, or one whose page is due for another try.
+// An unchanged item extracted again takes its page's article from the
+// cache; one whose page failed 3 times keeps the feed's body.
+bool FeedWriter::page_needed(ItemWork& w) const {
+  if (!wants_full_text(*w.item, options_.full_text.mode)) {
+    return false;
+  }
+  const CurrentItem* known = w.known;
+  if (known == nullptr || known->fingerprint != w.fingerprint) {
+    return true;
+  }
+  if (known->page_tries >= kMaxPageTries) {
+    w.page_tries = known->page_tries;
+    return false;
+  }
+  if (known->page_tries > 0) {
+    return true;
+  }
+  std::ifstream in(page_cache(w.id), std::ios::binary);
+  if (!in) {
+    return true;  // the cache is gone: the page once more
+  }
+  Item full = *w.item;
+  full.content_html.assign(std::istreambuf_iterator<char>(in), {});
+  w.full_item = std::move(full);
+  return false;
 }
 
 void FeedWriter::process_after_page(ItemWork& w) {

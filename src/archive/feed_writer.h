@@ -69,10 +69,16 @@ class FeedWriter {
   void finish(ItemWork& w);
 
   MediaStore& media() { return media_; }
+
+  /// Where an item's page article is kept once its page worked, so that
+  /// the item, extracted again (an image to retry, a file to restore), is
+  /// not fetched again: `<feed>/.pages/<id>.html`, a cache.
+  std::filesystem::path page_cache(const std::string& id) const;
   const std::optional<Error>& first_error() const { return first_error_; }
 
  private:
   ExtractOptions extract_options() const;
+  bool page_needed(ItemWork& w) const;
   void extract(ItemWork& w);
   void write_unless_awaiting_images(ItemWork& w);
   void write(ItemWork& w);

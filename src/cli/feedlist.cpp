@@ -207,10 +207,19 @@ Result<FeedSettings> parse_settings(std::string_view text,
 }
 
 /// A line without its trailing comment. Only whitespace then '#' starts one:
-/// a '#' inside a source is a URL fragment ("https://x/feed#atom").
+/// a '#' inside a source is a URL fragment ("https://x/feed#atom"). In a
+/// selector, "#" and a name is an id ("full-text-selector=main #story"), so
+/// a comment after one starts with "# ".
 std::string_view strip_comment(std::string_view line) {
+  const std::size_t selector = line.find("full-text-selector=");
   for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '#' && is_ascii_space(line[i - 1])) {
+    if (line[i] != '#' || !is_ascii_space(line[i - 1])) {
+      continue;
+    }
+    const bool names_an_id = selector != std::string_view::npos &&
+                             i > selector && i + 1 < line.size() &&
+                             is_key_like(line.substr(i + 1, 1));
+    if (!names_an_id) {
       return trim(line.substr(0, i));
     }
   }

@@ -79,19 +79,25 @@ class ContentWriter {
         flags_(flags),
         title_(normalized(title)) {}
 
-  void write_top(const GumboNode* node) { write(node, 0, true); }
+  void write_top(const GumboNode* node) {
+    write(node, 0, true, has_ancestor(node, GUMBO_TAG_FIGURE));
+  }
   std::string take() { return std::move(out_); }
 
  private:
-  void write(const GumboNode* node, int depth, bool top) {
+  // `in_figure`: whether an ancestor is a <figure>, passed down rather
+  // than looked up for every block.
+  void write(const GumboNode* node, int depth, bool top, bool in_figure) {
     if (is_text(node)) {
       append_html_escaped(out_, node->v.text.text);
       return;
     }
-    if (!is_element(node) || depth > 300 || (!top && skipped(node))) {
+    if (!is_element(node) || depth > 300 ||
+        (!top && skipped(node, in_figure))) {
       return;
     }
     const GumboTag tag = tag_of(node);
+    in_figure = in_figure || tag == GUMBO_TAG_FIGURE;
     const std::string name = tag == GUMBO_TAG_UNKNOWN
                                  ? std::string()
                                  : std::string(gumbo_normalized_tagname(tag));
@@ -114,14 +120,14 @@ class ContentWriter {
     }
     const GumboVector& nodes = node->v.element.children;
     for (unsigned i = 0; i < nodes.length; ++i) {
-      write(child(nodes, i), depth + 1, false);
+      write(child(nodes, i), depth + 1, false, in_figure);
     }
     if (!name.empty()) {
       out_ += "</" + name + ">";
     }
   }
 
-  bool skipped(const GumboNode* node) const {
+  bool skipped(const GumboNode* node, bool in_figure) const {
     const GumboTag tag = tag_of(node);
     if (is_clutter_tag(tag) || tag == GUMBO_TAG_HEADER || is_hidden(node) ||
         selection_.unlikely.contains(node)) {
@@ -141,13 +147,16 @@ class ContentWriter {
         (tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_SECTION ||
          tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL ||
          tag == GUMBO_TAG_TABLE)) {
-      return fails_conditions(node, hints);
+      return fails_conditions(node, hints, in_figure);
     }
     return false;
   }
 
   bool repeats_title(const GumboNode* heading) const {
-    if (title_.empty()) {
+    // A heading far longer than the title cannot repeat it: its text is
+    // not even gathered (headings nested in headings would gather it
+    // again at every level).
+    if (title_.empty() || stats_.of(heading).chars > 2 * title_.size() + 16) {
       return false;
     }
     const std::string text = normalized(PageStats::text_of(heading));
@@ -159,7 +168,8 @@ class ContentWriter {
 
   // Readability.js's _cleanConditionally: blocks of links, of pictures
   // without text, of form fields, or with a negative score go.
-  bool fails_conditions(const GumboNode* node, const std::string& hints) const {
+  bool fails_conditions(const GumboNode* node, const std::string& hints,
+                        bool in_figure) const {
     const GumboTag tag = tag_of(node);
     if (tag == GUMBO_TAG_TABLE && is_data_table(node)) {
       return false;
@@ -182,7 +192,6 @@ class ContentWriter {
     const double density = stats_.link_density(node);
     const double heading_density =
         s.chars == 0 ? 0 : static_cast<double>(s.heading_chars) / s.chars;
-    const bool in_figure = has_ancestor(node, GUMBO_TAG_FIGURE);
     const bool remove = (img > 1 && p / img < 0.5 && !in_figure) ||
                         (!is_list && li > p) ||
                         (s.inputs > std::floor(p / 3)) ||

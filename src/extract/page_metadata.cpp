@@ -71,7 +71,39 @@ std::string first_meta(const Metas& metas,
   return {};
 }
 
-std::string string_of(const json& j) {
+// JSON-LD nests a few levels ("author": [{"name": …}]); a block nested
+// deeper, or larger, than any real one is skipped before it is parsed.
+constexpr int kMaxJsonDepth = 32;
+constexpr std::size_t kMaxJsonBytes = std::size_t{1} << 20;
+
+bool plausible_json_ld(std::string_view text) {
+  if (text.size() > kMaxJsonBytes) {
+    return false;
+  }
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      i += c == '\\';
+      in_string = c != '"';
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return false;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+std::string string_of(const json& j, int depth = 0) {
+  if (depth > 3) {
+    return {};
+  }
   if (j.is_string()) {
     return collapse_whitespace(j.get<std::string>());
   }
@@ -85,7 +117,7 @@ std::string string_of(const json& j) {
   if (j.is_array() && !j.empty()) {
     std::string joined;
     for (const json& e : j) {
-      const std::string one = string_of(e);
+      const std::string one = string_of(e, depth + 1);
       if (!one.empty() && joined.find(one) == std::string::npos) {
         joined += joined.empty() ? "" : ", ";
         joined += one;
@@ -196,6 +228,9 @@ std::string first_h1(const GumboNode* node, int depth = 0) {
 
 void read_json_ld(const std::vector<std::string>& blocks, PageMetadata& m) {
   for (const std::string& text : blocks) {
+    if (!plausible_json_ld(text)) {
+      continue;
+    }
     const json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) {
       continue;

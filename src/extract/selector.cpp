@@ -203,67 +203,56 @@ bool Selector::matches_compound(const GumboNode* node, const Compound& c) {
   return true;
 }
 
-// Right to left, as browsers match: the last compound on the node, then
-// each combinator walks up.
-bool Selector::matches_complex(const GumboNode* node, const Complex& complex,
-                               std::size_t last, Memo& memo) {
-  const auto key = std::make_tuple(node, &complex, last);
-  if (const auto known = memo.find(key); known != memo.end()) {
-    return known->second;
-  }
-  bool result = matches_compound(node, complex[last]);
-  if (result && last > 0) {
-    result = false;
-    const char combinator = complex[last].combinator;
-    for (const GumboNode* p = node->parent; p != nullptr && is_element(p);
-         p = p->parent) {
-      if (matches_complex(p, complex, last - 1, memo)) {
-        result = true;
-        break;
+bool Selector::match_here(const GumboNode* node, const Context& context,
+                          std::vector<std::vector<bool>>& here) const {
+  bool whole = false;
+  here.resize(list_.size());
+  for (std::size_t c = 0; c < list_.size(); ++c) {
+    const Complex& complex = list_[c];
+    here[c].assign(complex.size(), false);
+    for (std::size_t k = 0; k < complex.size(); ++k) {
+      if (!matches_compound(node, complex[k])) {
+        continue;
       }
-      if (combinator == '>') {
-        break;
-      }
+      here[c][k] =
+          k == 0 || (complex[k].combinator == '>' ? context.parent[c][k - 1]
+                                                  : context.ancestor[c][k - 1]);
     }
+    whole = whole || here[c].back();
   }
-  memo.emplace(key, result);
-  return result;
+  return whole;
 }
 
-bool Selector::matches(const GumboNode* node, Memo& memo) const {
-  for (const Complex& complex : list_) {
-    if (matches_complex(node, complex, complex.size() - 1, memo)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool Selector::matches(const GumboNode* node) const {
-  Memo memo;
-  return matches(node, memo);
-}
-
-void Selector::collect(const GumboNode* node,
-                       std::vector<const GumboNode*>& found, Memo& memo,
-                       int depth) const {
+void Selector::collect(const GumboNode* node, const Context& context,
+                       std::vector<const GumboNode*>& found, int depth) const {
   if (!is_element(node) || depth > 400) {
     return;
   }
-  if (matches(node, memo)) {
+  Context inner;
+  if (match_here(node, context, inner.parent)) {
     found.push_back(node);
     return;  // what it holds comes with it
   }
+  inner.ancestor = context.ancestor;
+  for (std::size_t c = 0; c < list_.size(); ++c) {
+    for (std::size_t k = 0; k < list_[c].size(); ++k) {
+      inner.ancestor[c][k] = inner.ancestor[c][k] || inner.parent[c][k];
+    }
+  }
   const GumboVector& nodes = node->v.element.children;
   for (unsigned i = 0; i < nodes.length; ++i) {
-    collect(child(nodes, i), found, memo, depth + 1);
+    collect(child(nodes, i), inner, found, depth + 1);
   }
 }
 
 std::vector<const GumboNode*> Selector::select(const GumboNode* root) const {
   std::vector<const GumboNode*> found;
-  Memo memo;
-  collect(root, found, memo, 0);
+  Context top;
+  for (const Complex& complex : list_) {
+    top.ancestor.emplace_back(complex.size(), false);
+    top.parent.emplace_back(complex.size(), false);
+  }
+  collect(root, top, found, 0);
   return found;
 }
 

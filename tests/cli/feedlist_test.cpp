@@ -185,6 +185,19 @@ TEST_CASE("A user agent with spaces ends where the next setting begins",
   }
 }
 
+TEST_CASE("A selector holds spaces, '>' and '#id', and a comment may follow",
+          "[feedlist]") {
+  const FeedEntry entry = entry_of(
+      "https://a.example/feed full-text-selector=main > #story p, div.a "
+      "full-text=always   # teaser feed");
+  CHECK(entry.settings.full_text_selector == "main > #story p, div.a");
+  CHECK(entry.settings.full_text == "always");
+  CHECK(entry_of("https://a.example/feed full-text-selector=article #body")
+            .settings.full_text_selector == "article #body");
+  CHECK(entry_of("https://a.example/feed full-text-selector=#body # note")
+            .settings.full_text_selector == "#body");
+}
+
 TEST_CASE("A bad setting is an error naming file:line and the cause",
           "[feedlist]") {
   const std::string head = "# my feeds\n\nhttps://ok.example/feed\n";

@@ -159,6 +159,34 @@ TEST_CASE("Full text: each new article's page is fetched once",
   }
 }
 
+TEST_CASE("An image retried later does not fetch the article's page again",
+          "[cli][http][fulltext]") {
+  TestServer server;
+  server.routes().Get(
+      R"(/story/(\d+))", [&](const auto&, httplib::Response& res) {
+        res.set_content(article_page(0, "/img/missing.png"), "text/html");
+      });
+  server.start();
+  server.routes().Get("/feed.xml", [&](const auto&, httplib::Response& res) {
+    res.set_content(teaser_feed(server, 1), "application/rss+xml");
+  });
+  TempDir tmp;
+  const auto fetch = [&] {
+    return run_feedmark(
+        {"fetch", server.url("/feed.xml"), "-a", (tmp / "a").string(),
+         "--full-text", "always", "--save-images", "--allow-private-networks",
+         "--retries", "0"},
+        {}, kEpoch);
+  };
+  for (int run = 1; run <= 3; ++run) {
+    INFO("run " << run);
+    CHECK(fetch().status == 0);
+    CHECK(server.count("/story/0") == 1);
+    CHECK(server.count("/img/missing.png") == static_cast<std::size_t>(run));
+    CHECK(contains(article_file(tmp / "a", 0), page_text(0)));
+  }
+}
+
 TEST_CASE("full-text-selector= picks the article of a feed's pages",
           "[cli][http][fulltext]") {
   TestServer server;

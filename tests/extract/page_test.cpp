@@ -12,6 +12,7 @@
 #include "feedmark/extract/extract.h"
 #include "feedmark/extract/selector.h"
 #include "feedmark/util/dates.h"
+#include "test_support.h"
 
 namespace feedmark::test {
 namespace {
@@ -303,6 +304,61 @@ TEST_CASE("A selector on a deeply nested page takes linear time",
   const auto a = extract_page(page, "https://x.example/", &*selector);
   REQUIRE(a);  // picked nothing: the scorer's choice
   CHECK(a->text == "deep");
+}
+
+}  // namespace feedmark::test
+
+namespace feedmark::test {
+
+// Hostile pages for the extractor: each must cost time linear in its size.
+TEST_CASE("Pages built to be slow take linear time", "[fulltext]") {
+  SECTION("a selector list over many elements nested deep") {
+    const auto selector =
+        Selector::parse("a div, b div, i div, u div, s div, em div, q div");
+    REQUIRE(selector);
+    const double growth = growth_when_multiplied(
+        [&](std::size_t n) {
+          std::string page = "<html><body>" + std::string(100 * 5, ' ');
+          for (int i = 0; i < 100; ++i) {
+            page += "<div>";
+          }
+          for (std::size_t i = 0; i < n; ++i) {
+            page += "<div>a</div>";
+          }
+          (void)extract_page(page, "https://x.example/", &*selector);
+        },
+        2'000);
+    CHECK(growth < kLinearGrowthLimit);
+  }
+  SECTION("headings nested in headings") {
+    const double growth = growth_when_multiplied(
+        [&](std::size_t n) {
+          std::string page =
+              "<html><head><title>A short title</title></head><body>";
+          for (int i = 0; i < 100; ++i) {
+            page += "<h2><div>";
+          }
+          for (std::size_t i = 0; i < n; ++i) {
+            page += "<p>Text of a paragraph, long enough to score.</p>";
+          }
+          (void)extract_page(page, "https://x.example/");
+        },
+        1'000);
+    CHECK(growth < kLinearGrowthLimit);
+  }
+  SECTION("JSON-LD nested thousands deep is not followed") {
+    const std::string deep =
+        std::string(30'000, '[') + std::string(30'000, ']');
+    const auto a = extract_page(
+        "<html><head><script type=\"application/ld+json\">{\"@type\":"
+        "\"NewsArticle\",\"headline\":\"H\",\"author\":" +
+            deep +
+            "}</script></head><body><p>Some text of the page.</p>"
+            "</body></html>",
+        "https://x.example/");
+    REQUIRE(a);
+    CHECK(a->text == "Some text of the page.");
+  }
 }
 
 }  // namespace feedmark::test

@@ -7,10 +7,8 @@
 
 #include <gumbo.h>
 
-#include <map>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "feedmark/util/error.h"
@@ -22,8 +20,6 @@ class Selector {
   /// Parses a selector; the error says what is wrong with it.
   static Result<Selector> parse(std::string_view text);
 
-  /// Whether `node` (an element) matches any of the list's selectors.
-  bool matches(const GumboNode* node) const;
   /// The elements under `root` that match and are not inside another
   /// match, in document order.
   std::vector<const GumboNode*> select(const GumboNode* root) const;
@@ -46,18 +42,22 @@ class Selector {
   };
   using Complex = std::vector<Compound>;
 
-  /// Results of matches_complex by node and compound, for one select():
-  /// without them, "a b c d" on a page nested a thousand deep would try
-  /// every way up the tree.
-  using Memo =
-      std::map<std::tuple<const GumboNode*, const Complex*, std::size_t>, bool>;
+  /// What the ancestors of a node matched, for each compound of each
+  /// selector: whether some ancestor ends a match of the selector's first
+  /// k+1 compounds, and whether the parent does. Passed down the tree, so
+  /// each element is matched once against each compound.
+  struct Context {
+    std::vector<std::vector<bool>> ancestor;
+    std::vector<std::vector<bool>> parent;
+  };
 
   static bool matches_compound(const GumboNode* node, const Compound& c);
-  static bool matches_complex(const GumboNode* node, const Complex& complex,
-                              std::size_t last, Memo& memo);
-  bool matches(const GumboNode* node, Memo& memo) const;
-  void collect(const GumboNode* node, std::vector<const GumboNode*>& found,
-               Memo& memo, int depth) const;
+  /// The prefixes of each selector that end at `node`, given its context;
+  /// true when a whole selector does.
+  bool match_here(const GumboNode* node, const Context& context,
+                  std::vector<std::vector<bool>>& here) const;
+  void collect(const GumboNode* node, const Context& context,
+               std::vector<const GumboNode*>& found, int depth) const;
 
   std::vector<Complex> list_;
 };
