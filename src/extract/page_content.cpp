@@ -139,7 +139,7 @@ class ContentWriter {
         stats_.of(node).chars < 500) {
       return true;
     }
-    if (tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6) {
+    if (is_heading(tag)) {
       return repeats_title(node) ||
              (flags_.weight_classes && class_weight(hints) < 0);
     }

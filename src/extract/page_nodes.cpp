@@ -101,10 +101,6 @@ NodeStats text_stats(std::string_view text, bool in_link) {
   return s;
 }
 
-bool is_heading(GumboTag tag) {
-  return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6;
-}
-
 void append_text(std::string& out, const GumboNode* node, int depth) {
   if (is_text(node)) {
     out += node->v.text.text;
@@ -202,6 +198,9 @@ bool is_unlikely_candidate(const GumboNode* node, const std::string& hints) {
 }
 
 bool is_block(GumboTag tag) {
+  if (is_heading(tag)) {
+    return true;
+  }
   switch (tag) {
     case GUMBO_TAG_BLOCKQUOTE:
     case GUMBO_TAG_DL:
@@ -215,12 +214,6 @@ bool is_block(GumboTag tag) {
     case GUMBO_TAG_SECTION:
     case GUMBO_TAG_ARTICLE:
     case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
     case GUMBO_TAG_HEADER:
     case GUMBO_TAG_FOOTER:
     case GUMBO_TAG_ASIDE:

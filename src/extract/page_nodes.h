@@ -43,6 +43,10 @@ bool is_unlikely_candidate(const GumboNode* node, const std::string& hints);
 
 /// Block-level elements: a <div> holding none is a paragraph.
 bool is_block(GumboTag tag);
+/// <h1> to <h6>.
+inline bool is_heading(GumboTag tag) {
+  return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6;
+}
 
 /// The statistics of every node under a root, computed in one walk.
 class PageStats {

@@ -57,7 +57,7 @@ NodeStats loose_text(const GumboNode* div, const PageStats& stats) {
 }
 
 double initial_score(const GumboNode* node, const Flags& flags) {
-  double score = 0;
+  double score = is_heading(tag_of(node)) ? -5 : 0;
   switch (tag_of(node)) {
     case GUMBO_TAG_DIV:
     case GUMBO_TAG_ARTICLE:
@@ -79,12 +79,6 @@ double initial_score(const GumboNode* node, const Flags& flags) {
     case GUMBO_TAG_FORM:
       score = -3;
       break;
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
     case GUMBO_TAG_TH:
       score = -5;
       break;
