@@ -83,7 +83,7 @@ FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
       dir_(options_.archive / feed_id(key_)),
       state_(std::move(state)),
       body_fingerprint_(std::move(body_fingerprint)),
-      work_(unique_items(feed_)),
+      work_(unique_items(feed_, options_.id_policy, options_.filter)),
       writer_(options_, dir_, feed_id(key_), state_) {
   outcome_.feed_id = feed_id(key_);
   outcome_.items = feed_.items.size();

@@ -28,12 +28,16 @@ bool page_due_for_retry(const CurrentItem& item) {
 
 }  // namespace
 
-std::vector<ItemWork> unique_items(const Feed& feed) {
+std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
+                                   const ItemFilter& filter) {
   std::vector<ItemWork> work;
   work.reserve(feed.items.size());
   std::unordered_set<std::string> seen;
   for (const Item& item : feed.items) {
-    std::string id = short_hash(item_key(item));
+    if (!filter.accepts(item)) {
+      continue;
+    }
+    std::string id = short_hash(item_key(item, policy));
     if (seen.insert(id).second) {
       ItemWork& w = work.emplace_back();
       w.item = &item;
@@ -63,7 +67,8 @@ ExtractOptions FeedWriter::extract_options() const {
           full.mode == FullText::kNever
               ? std::string()
               : (full.mode == FullText::kAuto ? "auto\n" : "always\n") +
-                    full.selector};
+                    full.selector,
+          options_.id_policy};
 }
 
 // Whether the file at `path` already is the article as rendered: trusted

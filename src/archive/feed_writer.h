@@ -46,10 +46,11 @@ struct ItemWork {
   Status status = Status::kUnchanged;
 };
 
-/// The feed's items, each id once: feeds repeat items (one guid listed
-/// twice in a document), and the first wins, as two writers of one file
-/// would race.
-std::vector<ItemWork> unique_items(const Feed& feed);
+/// The feed's items that `filter` accepts, each id once: feeds repeat
+/// items (one guid listed twice in a document), and the first wins, as two
+/// writers of one file would race.
+std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
+                                   const ItemFilter& filter);
 
 /// Everything one feed's items share while they are processed; its
 /// methods run on several threads at once.

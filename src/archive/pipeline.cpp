@@ -78,6 +78,8 @@ std::string body_fingerprint(const Response& response,
       .add(options.images.save ? "save-images" : "")
       .add(static_cast<long long>(options.full_text.mode))
       .add(options.full_text.selector)
+      .add(static_cast<long long>(options.id_policy))
+      .add(options.filter.describe())
       .add(options.zone)
       .add(options.encoding)
       .add(response.content_type)

@@ -436,6 +436,18 @@ FeedJob job_for(const FeedEntry& entry, const FetchCommand& fetch) {
                                                           : FullText::kNever;
   }
   job.options.full_text.selector = s.full_text_selector.value_or("");
+  if (s.id) {
+    job.options.id_policy = *s.id == "link"    ? IdPolicy::kLink
+                            : *s.id == "title" ? IdPolicy::kTitle
+                                               : IdPolicy::kGuid;
+  }
+  // Checked when the list was read: compiling again cannot fail.
+  const auto pattern = [](const char* name,
+                          const std::optional<std::string>& p) {
+    return p ? ItemFilter::compile(name, *p).value_or(nullptr) : nullptr;
+  };
+  job.options.filter =
+      ItemFilter(pattern("include", s.include), pattern("exclude", s.exclude));
   job.options.images.user_agent = job.user_agent;
   return job;
 }

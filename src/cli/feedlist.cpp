@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "feedmark/decode/decode.h"
+#include "feedmark/extract/item_filter.h"
 #include "feedmark/extract/selector.h"
 #include "feedmark/fetch/fetch.h"
 #include "feedmark/util/dates.h"
@@ -35,6 +36,9 @@ constexpr SettingKey kSettingKeys[] = {
     {"save-images", &FeedSettings::save_images},
     {"full-text", &FeedSettings::full_text},
     {"full-text-selector", &FeedSettings::full_text_selector},
+    {"include", &FeedSettings::include},
+    {"exclude", &FeedSettings::exclude},
+    {"id", &FeedSettings::id},
 };
 
 const SettingKey* find_setting_key(std::string_view name) {
@@ -134,6 +138,13 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
              text != "always") {
     problem =
         fmt::format("full-text is never, auto or always, not \"{}\"", text);
+  } else if (key.name == "id" && text != "guid" && text != "link" &&
+             text != "title") {
+    problem = fmt::format("id is guid, link or title, not \"{}\"", text);
+  } else if (key.name == "include" || key.name == "exclude") {
+    if (auto compiled = ItemFilter::compile(key.name, text); !compiled) {
+      problem = compiled.error().message;
+    }
   } else if (key.name == "full-text-selector") {
     if (Result<Selector> parsed = Selector::parse(text); !parsed) {
       problem =
@@ -147,12 +158,14 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
   return {};
 }
 
-/// Where the value starting `text` ends. Only a user agent and a selector
-/// hold spaces ("Mozilla/5.0 (X11; Linux x86_64)", "div.story p"), so they
+/// Where the value starting `text` ends. Only a user agent, a selector and
+/// a pattern hold spaces ("Mozilla/5.0 (X11; Linux x86_64)", "div.story
+/// p", "climate change|heat wave"), so they
 /// run up to the next whitespace followed by "known-key="; other values
 /// end at whitespace.
 std::size_t value_end(const SettingKey& key, std::string_view text) {
-  if (key.name != "user-agent" && key.name != "full-text-selector") {
+  if (key.name != "user-agent" && key.name != "full-text-selector" &&
+      key.name != "include" && key.name != "exclude") {
     return std::min(find_space(text), text.size());
   }
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -178,7 +191,8 @@ Result<const SettingKey*> take_key(std::string_view& text,
     return fail(kStage, where,
                 fmt::format("unknown setting \"{}\" (known: encoding, tz, "
                             "user-agent, image-proxy, save-images, "
-                            "full-text, full-text-selector)",
+                            "full-text, full-text-selector, include, "
+                            "exclude, id)",
                             name));
   }
   text.remove_prefix(equals + 1);

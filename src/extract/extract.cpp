@@ -1,6 +1,7 @@
 #include "feedmark/extract/extract.h"
 
 #include <algorithm>
+#include <array>
 
 #include "feedmark/extract/sanitize.h"
 #include "feedmark/util/sha256.h"
@@ -59,18 +60,38 @@ void add_images_shown(SanitizedHtml&& body, Article& article) {
 
 }  // namespace
 
-std::string item_key(const Item& item) {
-  if (const std::string_view guid = trim(item.guid); !guid.empty()) {
-    return std::string(guid);
-  }
-  // The link as written may differ from the one an older version keyed on
-  // ("http://Example.org" vs "http://example.org/"): key on the canonical
-  // form, so ids stay put.
-  if (!item.link.empty()) {
-    return url_key(item.link);
-  }
-  if (item.published) {
-    return item.title + " " + format_iso8601(*item.published);
+namespace {
+
+std::string guid_key(const Item& item) {
+  return std::string(trim(item.guid));
+}
+
+// The link as written may differ from the one an older version keyed on
+// ("http://Example.org" vs "http://example.org/"): key on the canonical
+// form, so ids stay put.
+std::string link_key(const Item& item) {
+  return item.link.empty() ? std::string() : url_key(item.link);
+}
+
+std::string title_key(const Item& item) {
+  return item.published ? item.title + " " + format_iso8601(*item.published)
+                        : std::string();
+}
+
+}  // namespace
+
+std::string item_key(const Item& item, IdPolicy policy) {
+  using Key = std::string (*)(const Item&);
+  const std::array<Key, 3> order =
+      policy == IdPolicy::kLink
+          ? std::array<Key, 3>{link_key, guid_key, title_key}
+      : policy == IdPolicy::kTitle
+          ? std::array<Key, 3>{title_key, guid_key, link_key}
+          : std::array<Key, 3>{guid_key, link_key, title_key};
+  for (Key key : order) {
+    if (std::string k = key(item); !k.empty()) {
+      return k;
+    }
   }
   if (!item.title.empty()) {
     return item.title;
@@ -82,7 +103,7 @@ std::string item_key(const Item& item) {
 
 Article extract_article(const Item& item, const ExtractOptions& options) {
   Article article;
-  article.id = short_hash(item_key(item));
+  article.id = short_hash(item_key(item, options.id_policy));
   article.title = item.title.empty() ? "(untitled)" : item.title;
   article.link = item.link;
   article.published = item.published ? item.published : item.updated;

@@ -198,6 +198,23 @@ TEST_CASE("A selector holds spaces, '>' and '#id', and a comment may follow",
             .settings.full_text_selector == "#body");
 }
 
+TEST_CASE(
+    "include= and exclude= hold RE2 patterns, spaces and all; id= "
+    "names the key",
+    "[feedlist]") {
+  const FeedEntry entry = entry_of(
+      "https://a.example/feed include=climate change|heat (wave|dome) "
+      "exclude=(?i)sponsored id=link");
+  CHECK(entry.settings.include == "climate change|heat (wave|dome)");
+  CHECK(entry.settings.exclude == "(?i)sponsored");
+  CHECK(entry.settings.id == "link");
+  CHECK_THAT(error_of("# feeds\nhttps://a.example/feed include=heat (wave\n"),
+             Equals("feeds.txt:2: bad include pattern \"heat (wave\": "
+                    "missing ): heat (wave"));
+  CHECK_THAT(error_of("https://a.example/feed id=uuid"),
+             Equals("feeds.txt:1: id is guid, link or title, not \"uuid\""));
+}
+
 TEST_CASE("A bad setting is an error naming file:line and the cause",
           "[feedlist]") {
   const std::string head = "# my feeds\n\nhttps://ok.example/feed\n";
@@ -205,7 +222,7 @@ TEST_CASE("A bad setting is an error naming file:line and the cause",
     CHECK_THAT(error_of(head + "https://a.example/feed foo=bar\n"),
                Equals("feeds.txt:4: unknown setting \"foo\" (known: encoding, "
                       "tz, user-agent, image-proxy, save-images, full-text, "
-                      "full-text-selector)"));
+                      "full-text-selector, include, exclude, id)"));
   }
   SECTION("a key in the wrong case") {
     CHECK_THAT(error_of("https://a.example/feed TZ=UTC"),

@@ -295,3 +295,57 @@ TEST_CASE("feedmark extract prints one page's article as a JSON line",
 }
 
 }  // namespace feedmark::test
+
+namespace feedmark::test {
+
+TEST_CASE(
+    "include= and exclude= choose the items; id=link survives new "
+    "guids",
+    "[cli][http][feedlist]") {
+  TestServer server;
+  std::string feed;
+  server.routes().Get("/feed.xml", [&](const auto&, httplib::Response& res) {
+    res.set_content(feed, "application/rss+xml");
+  });
+  server.start();
+  const auto make_feed = [](const std::string& guid_prefix) {
+    std::string f =
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>F"
+        "</title><link>https://f.example/</link>";
+    const char* items[][2] = {{"Heat wave hits the coast", "Weather"},
+                              {"Budget vote delayed", "Politics"},
+                              {"Sponsored: the best fans", "Weather"},
+                              {"Storm season starts", "Climate"}};
+    for (int i = 0; i < 4; ++i) {
+      f += fmt::format(
+          "<item><title>{}</title><category>{}</category><link>"
+          "https://f.example/{}</link><guid>{}{}</guid></item>",
+          items[i][0], items[i][1], i, guid_prefix, i);
+    }
+    return f + "</channel></rss>";
+  };
+  feed = make_feed("a-");
+  TempDir tmp;
+  write_text(tmp / "feeds.txt",
+             server.url("/feed.xml") +
+                 " include=(?i)heat|climate exclude=^Sponsored id=link\n");
+  const auto run = [&] {
+    return run_feedmark({"fetch", "--feeds", (tmp / "feeds.txt").string(), "-a",
+                         (tmp / "a").string()},
+                        {}, kEpoch);
+  };
+  RunResult first = run();
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  // "Heat wave…" by its title, "Storm season…" by its category; the vote
+  // matches nothing, the sponsored item is excluded.
+  CHECK(lines_of(first.out).size() == 2);
+  CHECK(markdown_files(tmp / "a").size() == 2 + 2);  // and the two indexes
+  feed = make_feed("b-");  // every guid changes, the links stay
+  const RunResult second = run();
+  CHECK(second.status == 0);
+  CHECK(second.out.empty());
+  CHECK(markdown_files(tmp / "a").size() == 4);
+}
+
+}  // namespace feedmark::test

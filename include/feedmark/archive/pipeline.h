@@ -11,6 +11,7 @@
 #include "feedmark/archive/archive.h"
 #include "feedmark/archive/delivery.h"
 #include "feedmark/extract/extract.h"
+#include "feedmark/extract/item_filter.h"
 #include "feedmark/fetch/fetch.h"
 
 namespace feedmark {
@@ -48,6 +49,8 @@ struct ArchiveOptions {
   unsigned threads = 0;          ///< 0: one per core
   ImageOptions images;
   FullTextOptions full_text;
+  IdPolicy id_policy = IdPolicy::kGuid;  ///< a feed list's id=
+  ItemFilter filter;                     ///< include= and exclude=
   /// Where each article's record goes before its file is put in place;
   /// none with --dry-run or in tests of this stage alone.
   DeliveryJournal* journal = nullptr;

@@ -21,6 +21,9 @@ struct FeedSettings {
   std::optional<std::string> full_text;    ///< full-text=never|auto|always
   /// full-text-selector=CSS (may hold spaces: "div.story > p")
   std::optional<std::string> full_text_selector;
+  std::optional<std::string> include;  ///< include=REGEX (may hold spaces)
+  std::optional<std::string> exclude;  ///< exclude=REGEX (may hold spaces)
+  std::optional<std::string> id;       ///< id=guid|link|title
 };
 
 /// One source of a feed list and its settings.

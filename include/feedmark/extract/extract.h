@@ -24,6 +24,10 @@ struct Article {
   std::vector<std::string> local_images;
 };
 
+/// A feed list's id= (SPEC "Formats", item ids): which of the item's
+/// guid, link or title and date names its file first.
+enum class IdPolicy { kGuid, kLink, kTitle };
+
 struct ExtractOptions {
   std::string image_proxy;  ///< --image-proxy template, may be empty
   /// --save-images: where the saved images are (see ImageLocator).
@@ -32,6 +36,7 @@ struct ExtractOptions {
   /// never: they decide where an article's body comes from, so they are
   /// part of item_fingerprint.
   std::string full_text;
+  IdPolicy id_policy = IdPolicy::kGuid;
 };
 
 /// --full-text (SPEC "Full text").
@@ -43,8 +48,9 @@ enum class FullText { kNever, kAuto, kAlways };
 /// link.
 bool wants_full_text(const Item& item, FullText mode);
 
-/// The item key: guid/id if present, else the link, else title + date.
-std::string item_key(const Item& item);
+/// The item key: guid/id if present, else the link, else title + date;
+/// `policy` puts the link, or the title and date, first.
+std::string item_key(const Item& item, IdPolicy policy = IdPolicy::kGuid);
 
 /// What decides an item's article, hashed before anything is extracted: the
 /// item's own fields as parsed, the options and feedmark's version. Equal
