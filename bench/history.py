@@ -20,7 +20,6 @@ their empty-folder times and 2x of their memory; `feedmark index` under 2 s.
 Python 3 standard library only.
 """
 
-import argparse
 import hashlib
 import os
 import random
@@ -84,10 +83,7 @@ def run(cmd):
 
 def main():
     timing.require_gnu_time()
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--feedmark",
-                    default=os.path.join(here, "..", "build", "feedmark"))
+    ap = timing.argument_parser(__doc__)
     ap.add_argument("--history", type=int, default=100000)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()

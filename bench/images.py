@@ -18,7 +18,6 @@ Marks (issue 13): first run within 1.5x the ideal, peak memory under
     bench/images.py [--feedmark build/feedmark] [--feeds 200] [--runs 2]
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -36,9 +35,7 @@ LATENCY = 0.1
 def main():
     timing.require_gnu_time()
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--feedmark",
-                    default=os.path.join(here, "..", "build", "feedmark"))
+    ap = timing.argument_parser(__doc__)
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--items", type=int, default=15)
     ap.add_argument("--images", type=int, default=3)

@@ -21,7 +21,6 @@ Put the archive on tmpfs to time feedmark rather than the disk:
     TMPDIR=/dev/shm bench/reruns.py [--feedmark build/feedmark] [--runs 5]
 """
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -44,9 +43,7 @@ def run(cmd, env=None):
 def main():
     timing.require_gnu_time()
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--feedmark",
-                    default=os.path.join(here, "..", "build", "feedmark"))
+    ap = timing.argument_parser(__doc__)
     ap.add_argument("--items", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()

@@ -1,10 +1,21 @@
 """Whole-process timing for the benchmark scripts (standard library only)."""
 
+import argparse
 import os
 import subprocess
 import sys
 import tempfile
 import time
+
+
+def argument_parser(doc):
+    """A parser whose description is the script's first docstring line,
+    with --feedmark (default: build/feedmark of this checkout)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--feedmark",
+                    default=os.path.join(here, "..", "build", "feedmark"))
+    return ap
 
 
 def require_gnu_time():
