@@ -10,14 +10,6 @@ namespace {
 
 constexpr std::size_t kShortBody = 500;
 
-std::size_t characters(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) {
-    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }
-  return n;
-}
-
 // A teaser says so at its end: "…", "[...]", "Read more »", "Continue
 // reading →", "阅读全文", "(continued)".
 bool looks_cut(std::string_view text) {
@@ -55,7 +47,7 @@ bool wants_full_text(const Item& item, FullText mode) {
   }
   const std::string text = html_to_text(
       item.content_html.empty() ? item.summary_html : item.content_html);
-  return characters(text) < kShortBody || looks_cut(text);
+  return utf8_character_count(text) < kShortBody || looks_cut(text);
 }
 
 }  // namespace feedmark

@@ -2,6 +2,7 @@
 
 #include "feedmark/extract/sanitize.h"
 #include "feedmark/html/page.h"
+#include "feedmark/html/policy.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"
 #include "page_metadata.h"
@@ -41,9 +42,8 @@ class TextWriter {
       line_break("\n");
       return;
     }
-    const bool block = page::is_block(tag) || tag == GUMBO_TAG_FIGCAPTION ||
-                       tag == GUMBO_TAG_DD || tag == GUMBO_TAG_DT ||
-                       tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH;
+    // Where the sanitizer's policy sees a block, the text has a blank line.
+    const bool block = html::is_block(tag);
     if (block) {
       line_break("\n\n");
     }

@@ -112,7 +112,7 @@ void append_text(std::string& out, const GumboNode* node, int depth) {
   const GumboVector& nodes = node->v.element.children;
   for (unsigned i = 0; i < nodes.length; ++i) {
     append_text(out, child(nodes, i), depth + 1);
-    if (is_block(tag_of(child(nodes, i)))) {
+    if (is_paragraph_block(tag_of(child(nodes, i)))) {
       out += ' ';
     }
   }
@@ -197,7 +197,7 @@ bool is_unlikely_candidate(const GumboNode* node, const std::string& hints) {
   return contains_any(hints, kUnlikely) && !contains_any(hints, kMaybe);
 }
 
-bool is_block(GumboTag tag) {
+bool is_paragraph_block(GumboTag tag) {
   if (is_heading(tag)) {
     return true;
   }

@@ -41,8 +41,9 @@ int class_weight(const std::string& class_and_id);
 /// "main", "body"…), or an ARIA role of navigation.
 bool is_unlikely_candidate(const GumboNode* node, const std::string& hints);
 
-/// Block-level elements: a <div> holding none is a paragraph.
-bool is_block(GumboTag tag);
+/// The blocks Readability.js looks for in a <div> (images among them): a
+/// <div> holding none is a paragraph.
+bool is_paragraph_block(GumboTag tag);
 /// <h1> to <h6>.
 inline bool is_heading(GumboTag tag) {
   return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6;

@@ -32,7 +32,7 @@ bool is_scored_tag(GumboTag tag) {
 bool has_block_child(const GumboNode* node) {
   const GumboVector& nodes = node->v.element.children;
   for (unsigned i = 0; i < nodes.length; ++i) {
-    if (is_block(tag_of(child(nodes, i)))) {
+    if (is_paragraph_block(tag_of(child(nodes, i)))) {
       return true;
     }
   }
@@ -46,7 +46,7 @@ NodeStats loose_text(const GumboNode* div, const PageStats& stats) {
   const GumboVector& nodes = div->v.element.children;
   for (unsigned i = 0; i < nodes.length; ++i) {
     const GumboNode* n = child(nodes, i);
-    if (is_text(n) || (is_element(n) && !is_block(tag_of(n)))) {
+    if (is_text(n) || (is_element(n) && !is_paragraph_block(tag_of(n)))) {
       const NodeStats& c = stats.of(n);
       s.chars += c.chars;
       s.commas += c.commas;

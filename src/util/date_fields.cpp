@@ -107,12 +107,6 @@ BrokenDown civil_from_days(std::int64_t days) {
   return out;
 }
 
-std::size_t character_count(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(
-      utf8.begin(), utf8.end(),
-      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 }  // namespace
 
 // Comments go (RFC 2822 §3.2.3 "-0700 (PDT)", JavaScript's "(Central
@@ -216,7 +210,7 @@ std::string folded_word(std::string_view word) {
 }
 
 std::optional<int> month_from_name(std::string_view word) {
-  if (character_count(word) < 3 || word.size() > 40) {
+  if (utf8_character_count(word) < 3 || word.size() > 40) {
     return std::nullopt;
   }
   const std::string key = folded_word(word);

@@ -26,6 +26,15 @@ inline std::size_t utf8_length(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
+/// How many code points UTF-8 text holds (its bytes that start one).
+inline std::size_t utf8_character_count(std::string_view utf8) {
+  std::size_t n = 0;
+  for (char c : utf8) {
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }
+  return n;
+}
+
 /// The code point of valid UTF-8 `s` that starts at byte `i`.
 inline char32_t decode_utf8_at(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) {
