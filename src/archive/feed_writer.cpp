@@ -52,14 +52,17 @@ FeedWriter::FeedWriter(const ArchiveOptions& options, fs::path dir,
     : options_(options),
       dir_(std::move(dir)),
       feed_id_(std::move(feed_id)),
-      media_(dir_) {
+      media_(dir_),
+      extract_options_(make_extract_options()) {
   known_.reserve(state.current.size());
   for (const CurrentItem& item : state.current) {
     known_.emplace(item.id, &item);
   }
 }
 
-ExtractOptions FeedWriter::extract_options() const {
+// The options are the same for every item of the feed: made once, not
+// for each item's fingerprint and extraction.
+ExtractOptions FeedWriter::make_extract_options() const {
   const FullTextOptions& full = options_.full_text;
   return {options_.image_proxy,
           options_.images.save ? static_cast<const ImageLocator*>(&media_)
@@ -122,7 +125,7 @@ bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
 }
 
 void FeedWriter::process(ItemWork& w) {
-  w.fingerprint = item_fingerprint(*w.item, extract_options());
+  w.fingerprint = item_fingerprint(*w.item, extract_options_);
   const auto found = known_.find(w.id);
   w.known = found == known_.end() ? nullptr : found->second;
   if (unchanged_since_archived(w)) {
@@ -192,7 +195,7 @@ void FeedWriter::finish(ItemWork& w) {
 
 void FeedWriter::extract(ItemWork& w) {
   w.article =
-      extract_article(w.full_item ? *w.full_item : *w.item, extract_options());
+      extract_article(w.full_item ? *w.full_item : *w.item, extract_options_);
   w.extracted = true;
   // Runs in a row this article's images failed: a changed item starts over.
   const bool missing = w.article.local_images.size() < w.article.images.size();

@@ -78,7 +78,7 @@ class FeedWriter {
   const std::optional<Error>& first_error() const { return first_error_; }
 
  private:
-  ExtractOptions extract_options() const;
+  ExtractOptions make_extract_options() const;
   bool page_needed(ItemWork& w) const;
   void extract(ItemWork& w);
   void write_unless_awaiting_images(ItemWork& w);
@@ -96,6 +96,7 @@ class FeedWriter {
   /// The state's current items, by id.
   std::unordered_map<std::string_view, const CurrentItem*> known_;
   MediaStore media_;
+  const ExtractOptions extract_options_;  ///< after media_: it points to it
   std::mutex write_mutex_;
   std::optional<Error> first_error_;
 };
