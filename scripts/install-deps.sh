@@ -10,7 +10,8 @@ packages=(
   libpugixml-dev libgumbo-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libssl-dev libexpected-dev libuchardet-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
-  libre2-dev
+  libre2-dev libkainjow-mustache-dev
+  libyaml-cpp-dev hugo
   python3 tzdata
   clang libclang-rt-14-dev
 )

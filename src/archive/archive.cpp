@@ -14,6 +14,7 @@
 
 #include "archive/archive_files.h"
 #include "feedmark/util/sha256.h"
+#include "feedmark/write/format.h"
 #include "feedmark/write/write.h"
 
 namespace feedmark {
@@ -65,65 +66,28 @@ bool is_hex16(std::string_view name) {
 
 namespace {
 
-// The first `lines` lines of a file, and a little of the next one: the
-// header of an article (its capture time, title and published date) is in
-// the first 2 KiB unless its title is longer. Plain read(2): `feedmark
+// The beginning of a file up to what read_article_head_of needs: the
+// front matter, or a seed file's first lines and the date on its fifth,
+// in the first 2 KiB unless its title is longer. Plain read(2): `feedmark
 // index` reads 100,000 of these, and an ifstream costs more than the read.
-std::optional<std::string> read_first_lines(const fs::path& path, int lines) {
+std::optional<std::string> read_head(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return std::nullopt;
   }
   std::string text;
   constexpr std::size_t kChunk = 2048;
-  int newlines = 0;
   for (;;) {
     const std::size_t old_size = text.size();
     text.resize(old_size + kChunk);
     const ssize_t n = ::read(fd, text.data() + old_size, kChunk);
     text.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-    if (n <= 0) {
-      break;
-    }
-    const char* at = text.data() + old_size;
-    const char* end = text.data() + text.size();
-    while (newlines <= lines &&
-           (at = static_cast<const char*>(std::memchr(at, '\n', end - at)))) {
-      ++newlines;
-      ++at;
-    }
-    if (newlines > lines) {
+    if (n <= 0 || has_complete_head(text)) {
       break;
     }
   }
   ::close(fd);
   return text;
-}
-
-std::optional<std::int64_t> captured_ms_of(std::string_view line) {
-  if (!line.starts_with("<!--") || !line.ends_with("-->") || line.size() < 8) {
-    return std::nullopt;
-  }
-  std::int64_t value = 0;
-  for (char c : line.substr(4, line.size() - 7)) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-std::optional<UnixTime> published_of(std::string_view header) {
-  constexpr std::string_view kOpen = "<div><i>";
-  if (!header.starts_with(kOpen)) {
-    return std::nullopt;
-  }
-  const auto close = header.find("</i></div>");
-  if (close == std::string_view::npos) {
-    return std::nullopt;
-  }
-  return parse_date(header.substr(kOpen.size(), close - kOpen.size()));
 }
 
 }  // namespace
@@ -141,39 +105,21 @@ std::string feed_id(const std::string& feed_key) {
   return short_hash(feed_key);
 }
 
-namespace {
-
-std::optional<ArticleEntry> entry_from_text(const std::string& text) {
-  const std::optional<std::int64_t> captured = captured_ms_of(line_at(text, 0));
-  std::optional<std::string> title = link_text_of(line_at(text, 1));
-  if (!captured || !title) {
+std::optional<ArticleEntry> article_entry_of(std::string_view text) {
+  std::optional<ArticleHead> head = read_article_head_of(text);
+  if (!head) {
     return std::nullopt;
   }
   ArticleEntry entry;
-  entry.title_md = std::move(*title);
-  entry.published = published_of(line_at(text, 4));
-  entry.captured_ms = *captured;
-  return entry;
-}
-
-}  // namespace
-
-std::optional<ArticleEntry> read_article_entry(const fs::path& file) {
-  const std::optional<std::string> text = read_whole_file(file);
-  if (!text) {
-    return std::nullopt;
-  }
-  std::optional<ArticleEntry> entry = entry_from_text(*text);
-  if (entry) {
-    entry->digest = short_hash(article_content(*text));
-    entry->size = static_cast<std::int64_t>(text->size());
-  }
+  entry.title_md = std::move(head->title_md);
+  entry.published = head->published;
+  entry.captured_ms = head->captured_ms;
   return entry;
 }
 
 std::optional<ArticleEntry> read_article_head(const fs::path& file) {
-  const std::optional<std::string> text = read_first_lines(file, 4);
-  return text ? entry_from_text(*text) : std::nullopt;
+  const std::optional<std::string> text = read_head(file);
+  return text ? article_entry_of(*text) : std::nullopt;
 }
 
 Result<void> write_if_changed(const fs::path& path, const std::string& content,

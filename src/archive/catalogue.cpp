@@ -7,6 +7,7 @@
 #include <set>
 
 #include "archive/archive_files.h"
+#include "archive/index_style.h"
 #include "archive/json_file.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
@@ -17,7 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kIndexFile = "index.md";
 constexpr const char* kPagesDir = "index";
 constexpr const char* kMonthsDir = ".months";
 constexpr std::string_view kMonthsHeading = "\n\nMonths\n------\n\n";
@@ -72,9 +72,10 @@ std::vector<Listed> listed_of(const MonthEntries& entries) {
 }
 
 std::string render_month_page(const std::string& month,
-                              const MonthEntries& entries) {
-  return fmt::format("{}\n------\n\n{}\n[The feed's index](../{})\n", month,
-                     article_lines(listed_of(entries), "../"), kIndexFile);
+                              const MonthEntries& entries, IndexStyle style) {
+  return style.month_front_matter(month) +
+         fmt::format("{}\n------\n\n{}\n[The feed's index](../{})\n", month,
+                     article_lines(listed_of(entries), "../"), style.file());
 }
 
 std::string month_json(const MonthEntries& entries) {
@@ -169,12 +170,34 @@ Result<void> write_or_remove(const fs::path& path, const std::string& content,
   return {};
 }
 
+// The feed's title, plain, from its index header "[title](link)".
+std::string title_of_header(const std::string& header) {
+  return unescape_markdown_text(link_text_of(header).value_or(""));
+}
+
+// Writes an index in its style's file and removes the other style's: an
+// archive switched to Hugo keeps no index.md, which would hide the folder's
+// articles from Hugo.
+Result<void> write_index_file(const fs::path& dir, const std::string& text,
+                              IndexStyle style) {
+  if (auto written = write_if_changed(dir / style.file(), text); !written) {
+    return written;
+  }
+  std::error_code ec;
+  fs::remove(dir / style.other_file(), ec);
+  if (ec) {
+    return fail("write", (dir / style.other_file()).string(), ec.message());
+  }
+  return {};
+}
+
 // index.md: the newest kIndexLatest articles, read from the newest months
 // (newest first, so no older month can hold a newer article), then the
 // months when there are more.
 std::optional<std::string> render_feed_index(const std::string& header,
                                              const MonthCounts& months,
-                                             Months& catalogue) {
+                                             Months& catalogue,
+                                             IndexStyle style) {
   const std::size_t total = total_of(months);
   std::vector<Listed> listed;
   for (auto it = months.rbegin();
@@ -188,11 +211,13 @@ std::optional<std::string> render_feed_index(const std::string& header,
     }
   }
   sort_newest_first(listed);
+  std::string out =
+      style.front_matter(title_of_header(header)) + header + "\n------\n\n";
   if (total <= kIndexLatest) {
-    return header + "\n------\n\n" + article_lines(listed, "");
+    return out + article_lines(listed, "");
   }
   listed.resize(std::min(listed.size(), kIndexLatest));
-  std::string out = header + "\n------\n\n" + article_lines(listed, "");
+  out += article_lines(listed, "");
   out += kMonthsHeading.substr(1);
   for (auto it = months.rbegin(); it != months.rend(); ++it) {
     out += fmt::format("- [{0}]({1}/{0}.md) ({2} article{3})\n", it->first,
@@ -203,14 +228,14 @@ std::optional<std::string> render_feed_index(const std::string& header,
 
 Result<void> write_month(const fs::path& dir, Months& catalogue,
                          const std::string& month, const MonthEntries& entries,
-                         bool paged) {
+                         bool paged, IndexStyle style) {
   if (auto written = write_or_remove(catalogue.path(month), month_json(entries),
                                      !entries.empty());
       !written) {
     return written;
   }
   const fs::path page = dir / kPagesDir / (month + ".md");
-  return write_or_remove(page, render_month_page(month, entries),
+  return write_or_remove(page, render_month_page(month, entries, style),
                          paged && !entries.empty());
 }
 
@@ -276,7 +301,8 @@ bool apply_changes(const std::vector<IndexChange>& changes, Months& catalogue,
 // deleted). An error, or nothing if a month's catalogue is lost.
 std::optional<Result<void>> write_months(const fs::path& dir, Months& catalogue,
                                          const MonthCounts& months,
-                                         const std::set<std::string>& touched) {
+                                         const std::set<std::string>& touched,
+                                         IndexStyle style) {
   const bool paged = total_of(months) > kIndexLatest;
   std::error_code ec;
   for (const auto& [month, count] : months) {
@@ -288,14 +314,15 @@ std::optional<Result<void>> write_months(const fs::path& dir, Months& catalogue,
     if (entries == nullptr) {
       return std::nullopt;
     }
-    if (auto written = write_month(dir, catalogue, month, *entries, paged);
+    if (auto written =
+            write_month(dir, catalogue, month, *entries, paged, style);
         !written) {
       return written;
     }
   }
   for (const std::string& month : touched) {
     if (!months.contains(month)) {
-      if (auto removed = write_month(dir, catalogue, month, {}, paged);
+      if (auto removed = write_month(dir, catalogue, month, {}, paged, style);
           !removed) {
         return removed;
       }
@@ -313,34 +340,37 @@ std::optional<Result<void>> write_months(const fs::path& dir, Months& catalogue,
 
 Result<void> update_feed_index(const fs::path& dir, const std::string& header,
                                const std::vector<IndexChange>& changes,
-                               MonthCounts& months) {
+                               MonthCounts& months, ArticleFormat format) {
+  const IndexStyle style = IndexStyle::of(format);
   Months catalogue(dir);
   std::set<std::string> touched;
   std::optional<std::string> index;
   if (apply_changes(changes, catalogue, months, touched)) {
     std::optional<Result<void>> written =
-        write_months(dir, catalogue, months, touched);
+        write_months(dir, catalogue, months, touched, style);
     if (written && !*written) {
       return *written;
     }
     if (written) {
-      index = render_feed_index(header, months, catalogue);
+      index = render_feed_index(header, months, catalogue, style);
     }
   }
   if (!index) {
     // A month's catalogue was lost: the article files tell it again.
-    Result<MonthCounts> rebuilt = rebuild_feed_index(dir, header);
+    Result<MonthCounts> rebuilt = rebuild_feed_index(dir, header, format);
     if (!rebuilt) {
       return tl::unexpected(rebuilt.error());
     }
     months = std::move(*rebuilt);
     return {};
   }
-  return write_if_changed(dir / kIndexFile, *index);
+  return write_index_file(dir, *index, style);
 }
 
 Result<MonthCounts> rebuild_feed_index(const fs::path& dir,
-                                       const std::string& header) {
+                                       const std::string& header,
+                                       ArticleFormat format) {
+  const IndexStyle style = IndexStyle::of(format);
   std::vector<std::string> ids;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -372,7 +402,8 @@ Result<MonthCounts> rebuild_feed_index(const fs::path& dir,
   const bool paged = total_of(months) > kIndexLatest;
   Months catalogue(dir);
   for (auto& [month, entries] : by_month) {
-    if (auto written = write_month(dir, catalogue, month, entries, paged);
+    if (auto written =
+            write_month(dir, catalogue, month, entries, paged, style);
         !written) {
       return tl::unexpected(written.error());
     }
@@ -381,8 +412,9 @@ Result<MonthCounts> rebuild_feed_index(const fs::path& dir,
   remove_other_months(dir / kMonthsDir, months, ".json");
   remove_other_months(dir / kPagesDir, paged ? months : MonthCounts{}, ".md");
   // Every month is in `catalogue`: nothing is read back.
-  const std::string index = *render_feed_index(header, months, catalogue);
-  if (auto written = write_if_changed(dir / kIndexFile, index); !written) {
+  const std::string index =
+      *render_feed_index(header, months, catalogue, style);
+  if (auto written = write_index_file(dir, index, style); !written) {
     return tl::unexpected(written.error());
   }
   return months;
@@ -416,9 +448,12 @@ std::size_t feed_index_article_count(std::string_view text) {
 }
 
 std::string feed_header_from_index(const fs::path& dir) {
-  const std::optional<std::string> index = read_whole_file(dir / kIndexFile);
-  if (index && link_text_of(line_at(*index, 0))) {
-    return std::string(line_at(*index, 0));
+  const IndexStyle style = IndexStyle::of_folder(dir);
+  const std::optional<std::string> index = read_whole_file(dir / style.file());
+  const std::string_view text =
+      index ? without_front_matter(*index) : std::string_view();
+  if (link_text_of(line_at(text, 0))) {
+    return std::string(line_at(text, 0));
   }
   return {};
 }
@@ -433,27 +468,29 @@ bool has_articles(const fs::path& dir) {
   return false;
 }
 
-// A feed folder's index.md, or nothing if it has none yet (a feed only
-// deferred by Retry-After); an error if it cannot be read.
+// A feed folder's index.md (or _index.md), or nothing if it has none yet
+// (a feed only deferred by Retry-After); an error if it cannot be read.
 Result<std::optional<std::string>> read_feed_index(const fs::path& dir) {
+  const fs::path path = dir / IndexStyle::of_folder(dir).file();
   std::error_code ec;
-  const bool exists = fs::exists(dir / kIndexFile, ec);
+  const bool exists = fs::exists(path, ec);
   if (ec) {
-    return fail("write", (dir / kIndexFile).string(), ec.message());
+    return fail("write", path.string(), ec.message());
   }
   if (!exists) {
     return std::optional<std::string>();
   }
-  std::optional<std::string> text = read_whole_file(dir / kIndexFile);
+  std::optional<std::string> text = read_whole_file(path);
   if (!text) {
-    return fail("write", (dir / kIndexFile).string(), "cannot be read");
+    return fail("write", path.string(), "cannot be read");
   }
   return text;
 }
 
 }  // namespace
 
-Result<void> write_root_index(const fs::path& archive) {
+Result<void> write_root_index(const fs::path& archive, ArticleFormat format) {
+  const IndexStyle style = IndexStyle::of(format);
   std::vector<std::pair<std::string, std::string>> feeds;  // title_md, line
   std::error_code ec;
   fs::directory_iterator it(archive, ec);
@@ -469,25 +506,27 @@ Result<void> write_root_index(const fs::path& archive) {
     if (!*index) {
       continue;
     }
-    const std::string& text = **index;
+    const std::string_view text = without_front_matter(**index);
     const std::string title = link_text_of(line_at(text, 0)).value_or(id);
     const std::size_t count = feed_index_article_count(text);
     feeds.emplace_back(
-        title, fmt::format("- [{}]({}/index.md) ({} article{})\n", title, id,
-                           count, count == 1 ? "" : "s"));
+        title, fmt::format("- [{}]({}/{}) ({} article{})\n", title, id,
+                           IndexStyle::of_folder(it->path()).file(), count,
+                           count == 1 ? "" : "s"));
   }
   if (ec) {
     return fail("write", archive.string(), ec.message());
   }
   std::sort(feeds.begin(), feeds.end());
-  std::string out = "Feeds\n------\n\n";
+  std::string out = style.front_matter("Feeds") + "Feeds\n------\n\n";
   for (const auto& feed : feeds) {
     out += feed.second;
   }
-  return write_if_changed(archive / kIndexFile, out);
+  return write_index_file(archive, out, style);
 }
 
-Result<int> rebuild_indexes(const fs::path& archive) {
+Result<int> rebuild_indexes(const fs::path& archive,
+                            std::optional<ArticleFormat> format) {
   std::error_code ec;
   if (!fs::is_directory(archive, ec)) {
     return fail("index", archive.string(), "no such archive directory");
@@ -508,10 +547,15 @@ Result<int> rebuild_indexes(const fs::path& archive) {
       header = state ? feed_index_header(state->title, state->link)
                      : fmt::format("[{}]()", dir.filename().string());
     }
-    if (!fs::exists(dir / kIndexFile, type_ec) && !has_articles(dir)) {
+    const IndexStyle style = IndexStyle::of_folder(dir);
+    if (!fs::exists(dir / style.file(), type_ec) && !has_articles(dir)) {
       continue;  // a feed never archived yet, only deferred (Retry-After)
     }
-    Result<MonthCounts> months = rebuild_feed_index(dir, header);
+    // Without --format, each folder keeps the layout it has.
+    const ArticleFormat folder_format =
+        format ? *format
+               : (style.hugo ? ArticleFormat::kHugo : ArticleFormat::kSeed);
+    Result<MonthCounts> months = rebuild_feed_index(dir, header, folder_format);
     if (!months) {
       return tl::unexpected(months.error());
     }
@@ -527,7 +571,11 @@ Result<int> rebuild_indexes(const fs::path& archive) {
   if (ec) {
     return fail("index", archive.string(), ec.message());
   }
-  if (auto written = write_root_index(archive); !written) {
+  const ArticleFormat root_format =
+      format ? *format
+             : (IndexStyle::of_folder(archive).hugo ? ArticleFormat::kHugo
+                                                    : ArticleFormat::kSeed);
+  if (auto written = write_root_index(archive, root_format); !written) {
     return tl::unexpected(written.error());
   }
   return feeds;

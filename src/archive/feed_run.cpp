@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "archive/format_switch.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/extract/page.h"
 #include "feedmark/util/parallel.h"
@@ -21,10 +22,10 @@ namespace fs = std::filesystem;
 // them rebuilt from its files, once.
 Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
                             const std::vector<IndexChange>& changes,
-                            FeedState& state) {
+                            FeedState& state, ArticleFormat format) {
   const std::string header = feed_index_header(state.title, state.link);
   if (!state.months) {
-    Result<MonthCounts> months = rebuild_feed_index(dir, header);
+    Result<MonthCounts> months = rebuild_feed_index(dir, header, format);
     if (!months) {
       return tl::unexpected(months.error());
     }
@@ -33,10 +34,12 @@ Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
   }
   std::error_code ec;
   if (changes.empty() && header == old_header &&
-      fs::exists(dir / "index.md", ec)) {
+      fs::exists(
+          dir / (format == ArticleFormat::kHugo ? "_index.md" : "index.md"),
+          ec)) {
     return {};
   }
-  return update_feed_index(dir, header, changes, *state.months);
+  return update_feed_index(dir, header, changes, *state.months, format);
 }
 
 // The articles reach the disk before the state that lists them, so the
@@ -44,8 +47,10 @@ Result<void> update_indexes(const fs::path& dir, const std::string& old_header,
 // for the whole feed, then the state, itself synced before its rename.
 Result<void> save_feed(const fs::path& dir, const std::string& old_header,
                        const std::vector<IndexChange>& changes,
-                       FeedState& state, bool wrote_files) {
-  Result<void> indexed = update_indexes(dir, old_header, changes, state);
+                       FeedState& state, bool wrote_files,
+                       ArticleFormat format) {
+  Result<void> indexed =
+      update_indexes(dir, old_header, changes, state, format);
   if (!indexed) {
     // The next run fetches and parses the feed again and rebuilds the
     // indexes from the article files.
@@ -84,7 +89,8 @@ FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
       state_(std::move(state)),
       body_fingerprint_(std::move(body_fingerprint)),
       work_(unique_items(feed_, options_.id_policy, options_.filter)),
-      writer_(options_, dir_, feed_id(key_), state_) {
+      writer_(options_, dir_, {feed_.title, feed_.link, feed_id(key_)},
+              state_) {
   outcome_.feed_id = feed_id(key_);
   outcome_.items = feed_.items.size();
   outcome_.warnings = feed_.warnings;
@@ -346,16 +352,45 @@ void FeedRun::save() {
   state_.deferred_since.reset();
   const std::vector<IndexChange> changes = index_changes(work_);
   forget_pages_of_departed_items();
+  switch_format();
   record_in_state(work_, state_);  // the items' `known` point into it no more
   if (writer_.first_error()) {
     outcome_.failure = write_failure(source_, *writer_.first_error());
   }
   const bool wrote = !outcome_.written.empty() || !changes.empty() ||
                      outcome_.images_saved > 0;
-  if (auto saved = save_feed(dir_, old_header, changes, state_, wrote);
+  if (auto saved = save_feed(dir_, old_header, changes, state_,
+                             wrote || outcome_.converted > 0,
+                             options_.renderer.format());
       !saved && !outcome_.failure) {
     outcome_.failure = write_failure(source_, saved.error());
   }
+}
+
+// A folder last written in another format: the articles this run did not
+// write are written again in this one, and the indexes rebuilt from the
+// files in its layout (index.md becomes _index.md, or back).
+void FeedRun::switch_format() {
+  const std::string shape = options_.renderer.shape();
+  if ((state_.format.empty() ? "seed" : state_.format) == shape ||
+      writer_.first_error()) {
+    return;
+  }
+  std::unordered_set<std::string> written;
+  for (const ItemWork& w : work_) {
+    written.insert(w.id);
+  }
+  Result<std::size_t> rewritten =
+      rewrite_in_format(dir_, options_.renderer,
+                        {feed_.title, feed_.link, outcome_.feed_id}, written);
+  if (!rewritten) {
+    // The old format stays recorded: the next run tries again.
+    outcome_.failure = write_failure(source_, rewritten.error());
+    return;
+  }
+  outcome_.converted = *rewritten;
+  state_.format = shape;
+  state_.months.reset();
 }
 
 }  // namespace feedmark

@@ -51,6 +51,7 @@ class FeedRun {
   void list_image_requests();
   void image_done(std::size_t i, Result<HttpResult> result);
   void count_images();
+  void switch_format();
   void save();
 
   const Source source_;

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <unordered_set>
 
+#include "archive/archive_files.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/write/write.h"
 
@@ -48,10 +49,11 @@ std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
 }
 
 FeedWriter::FeedWriter(const ArchiveOptions& options, fs::path dir,
-                       std::string feed_id, const FeedState& state)
+                       FeedContext feed, const FeedState& state)
     : options_(options),
       dir_(std::move(dir)),
-      feed_id_(std::move(feed_id)),
+      feed_id_(feed.id),
+      feed_(std::move(feed)),
       media_(dir_),
       extract_options_(make_extract_options()) {
   known_.reserve(state.current.size());
@@ -71,7 +73,14 @@ ExtractOptions FeedWriter::make_extract_options() const {
               ? std::string()
               : (full.mode == FullText::kAuto ? "auto\n" : "always\n") +
                     full.selector,
-          options_.id_policy};
+          options_.id_policy, rendering()};
+}
+
+// Seed files show nothing of the feed and leave the fingerprints as they
+// were before formats; the others show the feed's title.
+std::string FeedWriter::rendering() const {
+  const std::string shape = options_.renderer.shape();
+  return shape == "seed" ? std::string() : shape + "\n" + feed_.title;
 }
 
 // Whether the file at `path` already is the article as rendered: trusted
@@ -79,7 +88,8 @@ ExtractOptions FeedWriter::make_extract_options() const {
 // read. The file may have been written by a run killed before it saved the
 // state, or be older than a state file put back.
 bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
-                          const ArticleEntry* known, bool& exists) {
+                          const ArticleEntry* known,
+                          const PreparedArticle& prepared, bool& exists) {
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(path, ec);
   exists = ec != std::errc::no_such_file_or_directory;  // a directory there too
@@ -91,10 +101,15 @@ bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
     w.entry.size = known->size;
     return true;
   }
-  std::optional<ArticleEntry> on_disk = read_article_entry(path);
-  if (on_disk && on_disk->digest == w.entry.digest) {
-    w.entry.captured_ms = on_disk->captured_ms;
-    w.entry.size = on_disk->size;
+  // The file as this run would write it, at the capture time it states
+  // (a template may state none, and then show none).
+  const std::optional<std::string> text = read_whole_file(path);
+  std::optional<ArticleEntry> on_disk =
+      text ? article_entry_of(*text) : std::nullopt;
+  const std::int64_t captured = on_disk ? on_disk->captured_ms : 0;
+  if (text && *text == options_.renderer.assemble(prepared, captured)) {
+    w.entry.captured_ms = captured;
+    w.entry.size = static_cast<std::int64_t>(text->size());
     return true;
   }
   if (!w.before) {
@@ -206,10 +221,16 @@ void FeedWriter::extract(ItemWork& w) {
 
 void FeedWriter::write(ItemWork& w) {
   const CurrentItem* item = w.known;
-  std::string rendered = render_article(w.article, options_.captured_ms);
+  const ArticleRenderer& renderer = options_.renderer;
+  const PreparedArticle prepared = renderer.prepare(w.article, feed_);
+  std::string rendered = renderer.assemble(prepared, options_.captured_ms);
   w.entry.title_md = escape_markdown_text(w.article.title);
   w.entry.published = w.article.published;
-  w.entry.digest = short_hash(article_content(rendered));
+  // What the article says, whenever it was captured: seed's capture time
+  // is its first line alone; the other formats state it in places.
+  w.entry.digest = short_hash(renderer.shape() == "seed"
+                                  ? std::string(article_content(rendered))
+                                  : renderer.assemble(prepared, 0));
   if (item != nullptr && item->entry.size >= 0) {
     w.before = item->entry;  // else a failed write: the file tells
   }
@@ -218,7 +239,7 @@ void FeedWriter::write(ItemWork& w) {
       item != nullptr && item->entry.digest == w.entry.digest ? &item->entry
                                                               : nullptr;
   bool exists = false;
-  if (in_place(w, path, recorded, exists)) {
+  if (in_place(w, path, recorded, prepared, exists)) {
     // In place, but not as the state knew it: a run killed after writing it
     // and before saving the state, or an item back in the feed. Its index
     // line is put right (an index update is idempotent).
@@ -231,7 +252,7 @@ void FeedWriter::write(ItemWork& w) {
     // Deleted or damaged (a power cut can leave a file empty): put back as
     // it was recorded, capture time included.
     w.entry.captured_ms = recorded->captured_ms;
-    rendered = render_article(w.article, w.entry.captured_ms);
+    rendered = renderer.assemble(prepared, w.entry.captured_ms);
   }
   w.entry.size = static_cast<std::int64_t>(rendered.size());
   // The body is in `rendered` now; what is printed about the article needs

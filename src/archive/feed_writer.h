@@ -57,7 +57,7 @@ std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
 class FeedWriter {
  public:
   FeedWriter(const ArchiveOptions& options, std::filesystem::path dir,
-             std::string feed_id, const FeedState& state);
+             FeedContext feed, const FeedState& state);
 
   /// Extracts the item unless it is archived as it is, then writes it
   /// unless its page or its images are to be downloaded first.
@@ -79,13 +79,15 @@ class FeedWriter {
 
  private:
   ExtractOptions make_extract_options() const;
+  std::string rendering() const;
   bool page_needed(ItemWork& w) const;
   void extract(ItemWork& w);
   void write_unless_awaiting_images(ItemWork& w);
   void write(ItemWork& w);
   bool unchanged_since_archived(ItemWork& w) const;
   bool in_place(ItemWork& w, const std::filesystem::path& path,
-                const ArticleEntry* known, bool& exists);
+                const ArticleEntry* known, const PreparedArticle& prepared,
+                bool& exists);
   Result<void> put_in_place(const std::filesystem::path& path,
                             const std::string& rendered,
                             const std::string& record);
@@ -93,6 +95,7 @@ class FeedWriter {
   const ArchiveOptions& options_;
   const std::filesystem::path dir_;
   const std::string feed_id_;
+  const FeedContext feed_;
   /// The state's current items, by id.
   std::unordered_map<std::string_view, const CurrentItem*> known_;
   MediaStore media_;

@@ -80,6 +80,7 @@ std::string body_fingerprint(const Response& response,
       .add(options.full_text.selector)
       .add(static_cast<long long>(options.id_policy))
       .add(options.filter.describe())
+      .add(options.renderer.shape())
       .add(options.zone)
       .add(options.encoding)
       .add(response.content_type)

@@ -19,6 +19,7 @@
 #include "feedmark/cli/extract_command.h"
 #include "feedmark/cli/feedlist.h"
 #include "feedmark/cli/fetch_command.h"
+#include "feedmark/cli/format_flags.h"
 #include "feedmark/cli/progress.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/extract/extract.h"
@@ -45,6 +46,7 @@ struct FetchCommand {
   std::vector<std::string> feed_lists;
   std::string archive;
   ArchiveOptions options;
+  FormatFlags format;
   NetworkFlags network;
   bool json = false;
   bool null = false;
@@ -62,6 +64,7 @@ struct ParseCommand {
 struct IndexCommand {
   std::string archive;
   bool wait = false;
+  FormatFlags format;
 };
 
 HttpOptions http_options(const NetworkFlags& flags, std::int64_t now_ms) {
@@ -234,7 +237,8 @@ int run_index(const IndexCommand& command, const Streams& streams) {
     streams.report_error(lock.error());
     return lock.error().stage == "lock" ? kExitLocked : kExitUsage;
   }
-  const Result<int> feeds = rebuild_indexes(command.archive);
+  const Result<int> feeds =
+      rebuild_indexes(command.archive, command.format.format);
   if (!feeds) {
     streams.report_error(feeds.error());
     return kExitSourceFailed;
@@ -331,6 +335,7 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
           std::map<std::string, FullText>{{"never", FullText::kNever},
                                           {"auto", FullText::kAuto},
                                           {"always", FullText::kAlways}}));
+  add_format_flags(*cmd, fetch.format, true);
   cmd->add_flag("--dry-run", fetch.options.dry_run,
                 "Write nothing; print what would be written");
   cmd->add_flag("--json", fetch.json,
@@ -386,6 +391,7 @@ CLI::App* add_index(CLI::App& app, IndexCommand& index, Streams& streams) {
                   "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)");
   cmd->add_flag("--wait", index.wait,
                 "Wait for the archive lock instead of failing");
+  add_format_flags(*cmd, index.format, false);
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -488,12 +494,18 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
       return tl::unexpected(dir.error());
     }
   }
+  Result<ArticleRenderer> renderer = make_renderer(fetch.format);
+  if (!renderer) {
+    return tl::unexpected(renderer.error());
+  }
+  fetch.options.renderer = std::move(*renderer);
   fetch.options.images.http = http_options(fetch.network, *now);
   FetchPlan plan;
   for (const FeedEntry& entry : *entries) {
     plan.jobs.push_back(job_for(entry, fetch));
   }
   plan.archive = fetch.options.archive;
+  plan.format = fetch.options.renderer.format();
   plan.dry_run = fetch.options.dry_run;
   plan.http = http_options(fetch.network, *now);
   plan.json = fetch.json;

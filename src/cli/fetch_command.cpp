@@ -137,7 +137,9 @@ void FetchRun::plan_request(const FeedJob& job) {
   request.user_agent = job.user_agent;
   // Validators only for a feed whose articles are all there: a 304 must
   // never leave an article deleted or damaged.
-  if (state && current_articles_intact(dir, *state)) {
+  if (state && current_articles_intact(dir, *state) &&
+      (state->format.empty() ? "seed" : state->format) ==
+          job.options.renderer.shape()) {
     request.etag = state->etag;
     request.last_modified = state->last_modified;
   }
@@ -496,7 +498,7 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
     // does. Otherwise only the root is looked at; listing every feed folder
     // would cost what the archive's history costs.
     if (lock->previous_run_unfinished()) {
-      if (auto rebuilt = rebuild_indexes(plan.archive); !rebuilt) {
+      if (auto rebuilt = rebuild_indexes(plan.archive, plan.format); !rebuilt) {
         streams.report_error(rebuilt.error());
       }
     } else {
@@ -518,7 +520,7 @@ int run_fetch(const FetchPlan& plan, Streams& streams) {
   streams.progress = nullptr;
   std::error_code ec;
   if (!plan.dry_run && fs::is_directory(plan.archive, ec)) {
-    if (auto root = write_root_index(plan.archive); !root) {
+    if (auto root = write_root_index(plan.archive, plan.format); !root) {
       streams.report_error(root.error());
       ok = false;
     }

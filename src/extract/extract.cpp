@@ -107,6 +107,8 @@ Article extract_article(const Item& item, const ExtractOptions& options) {
   article.title = item.title.empty() ? "(untitled)" : item.title;
   article.link = item.link;
   article.published = item.published ? item.published : item.updated;
+  article.author = item.author;
+  article.tags = item.categories;
   const MediaImage* media = best_media_image(item);
   SanitizeOptions sanitize{item.base,
                            media ? SanitizeOptions::LeadImage::kIgnore

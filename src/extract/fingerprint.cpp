@@ -18,6 +18,7 @@ std::string item_fingerprint(const Item& item, const ExtractOptions& options) {
   // Saving images changes where the article points for them.
   f.add(options.saved_images != nullptr ? "save-images" : "");
   f.add(options.full_text);
+  f.add(options.rendering);
   f.add(item.guid).add(item.title).add(item.link).add(item.base);
   add_time(f, item.published);
   add_time(f, item.updated);

@@ -13,85 +13,11 @@
 #include <utility>
 
 #include "feedmark/extract/sanitize.h"
+#include "feedmark/write/format.h"
+#include "feedmark/write/markdown.h"
 
 namespace feedmark {
 namespace {
-
-bool is_alnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z');
-}
-
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F');
-}
-
-// CommonMark §6.2: &name; &#123; &#x1F; would be decoded by a renderer, so
-// a literal "&amp;" in a title must become "\&amp;"; "AT&T" stays as it is.
-bool starts_entity_reference(std::string_view s) {
-  std::size_t i = 1;
-  if (i < s.size() && s[i] == '#') {
-    ++i;
-    const bool hex = i < s.size() && (s[i] == 'x' || s[i] == 'X');
-    i += hex;
-    const std::size_t digits_start = i;
-    while (i < s.size() &&
-           (hex ? is_hex(s[i]) : (s[i] >= '0' && s[i] <= '9'))) {
-      ++i;
-    }
-    return i > digits_start && i < s.size() && s[i] == ';';
-  }
-  const std::size_t name_start = i;
-  while (i < s.size() && is_alnum(s[i])) {
-    ++i;
-  }
-  return i > name_start && i < s.size() && s[i] == ';';
-}
-
-// CommonMark §4.6, kind 6: a line starting with one of these tags is an HTML
-// block, so the body line is passed through whole.
-bool starts_html_block(std::string_view body) {
-  static constexpr std::array<std::string_view, 40> kBlockTags = {
-      "address", "article",  "aside",    "blockquote", "caption", "center",
-      "col",     "colgroup", "dd",       "details",    "dialog",  "div",
-      "dl",      "dt",       "fieldset", "figcaption", "figure",  "footer",
-      "form",    "h1",       "h2",       "h3",         "h4",      "h5",
-      "h6",      "header",   "hr",       "li",         "main",    "nav",
-      "ol",      "p",        "section",  "summary",    "table",   "tbody",
-      "td",      "th",       "tr",       "ul"};
-  if (!body.starts_with('<')) {
-    return false;
-  }
-  for (std::string_view tag : kBlockTags) {
-    if (body.substr(1).starts_with(tag) && body.size() > tag.size() + 1) {
-      const char next = body[tag.size() + 1];
-      if (next == ' ' || next == '>' || next == '/') {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-std::string render_header(const Article& article) {
-  std::string header;
-  if (article.published) {
-    header +=
-        fmt::format("<div><i>{}</i></div>", format_rfc1123(*article.published));
-  }
-  if (!article.image.empty()) {
-    header += "<img src=\"";
-    append_html_escaped(header, article.image, true);
-    header += "\" width=\"100%\">";
-    if (!article.caption.empty()) {
-      header += "<div><small style=\"color: #999;\">";
-      append_html_escaped(header, article.caption);
-      header += "</small></div>";
-    }
-  }
-  return header;
-}
 
 std::atomic<unsigned> temp_counter{0};
 
@@ -100,41 +26,13 @@ std::atomic<unsigned> temp_counter{0};
 std::string escape_markdown_text(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '\\':
-      case '[':
-      case ']':
-      case '*':
-      case '_':
-      case '`':
-      case '<':
-      case '~':
-        out += '\\';
-        break;
-      case '&':
-        if (starts_entity_reference(text.substr(i))) {
-          out += '\\';
-        }
-        break;
-      default:
-        break;
-    }
-    out += c;
-  }
+  append_markdown_escaped(out, text);
   return out;
 }
 
 std::string render_article(const Article& article, std::int64_t captured_ms) {
-  std::string line = render_header(article);
-  line += article.body_html;
-  // The last line must be one HTML block for Markdown to leave it alone; a
-  // line starting "<img" or with text would be read as Markdown.
-  const bool wrap = !line.empty() && !starts_html_block(line);
-  return fmt::format("<!--{}-->\n[{}]({})\n------\n\n{}{}{}\n", captured_ms,
-                     escape_markdown_text(article.title), article.link,
-                     wrap ? "<div>" : "", line, wrap ? "</div>" : "");
+  static const FeedContext kNoFeed;
+  return ArticleRenderer().render(article, kNoFeed, captured_ms);
 }
 
 std::string_view article_content(std::string_view rendered) {

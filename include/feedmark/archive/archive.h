@@ -18,7 +18,8 @@ struct ArticleEntry {
   std::string title_md;  ///< the title as written in the file (escaped)
   std::optional<UnixTime> published;
   std::int64_t captured_ms = 0;
-  std::string digest;      ///< short hash of the file after its first line
+  /// short hash of what the article says, its capture time aside
+  std::string digest;
   std::int64_t size = -1;  ///< the file's size in bytes; -1: not known
 };
 
@@ -66,6 +67,10 @@ struct FeedState {
   /// The items of the last document archived, in its order: the articles a
   /// 304 or an unchanged body vouches for.
   std::vector<CurrentItem> current;
+  /// The shape its articles were last written in (ArticleRenderer::shape;
+  /// "" before formats, which is "seed"): another one is a switch of
+  /// format, which rewrites every article of the folder once.
+  std::string format;
   /// The folder's articles by month; nothing if not known (no state, or one
   /// from an older feedmark), and then the index is rebuilt from the files.
   std::optional<MonthCounts> months;
@@ -97,9 +102,9 @@ Result<void> save_feed_state(const std::filesystem::path& dir,
 bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 
-/// Reads one article file's index data and digest; nothing if it is not one.
-std::optional<ArticleEntry> read_article_entry(
-    const std::filesystem::path& file);
+/// An article file's index data (no digest, no size), in any format;
+/// nothing if `text` is not one.
+std::optional<ArticleEntry> article_entry_of(std::string_view text);
 
 /// Reads only the first lines of an article file: its title, published and
 /// capture times (no digest, no size). Nothing if it is not an article.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "feedmark/archive/archive.h"
+#include "feedmark/write/format.h"
 
 namespace feedmark {
 
@@ -33,19 +34,24 @@ std::string feed_index_header(const std::string& title,
 Result<void> update_feed_index(const std::filesystem::path& dir,
                                const std::string& header,
                                const std::vector<IndexChange>& changes,
-                               MonthCounts& months);
+                               MonthCounts& months,
+                               ArticleFormat format = ArticleFormat::kSeed);
 
 /// Every index of the feed folder `dir` from its article files alone;
 /// stale month pages and catalogues are removed. Returns the months.
-Result<MonthCounts> rebuild_feed_index(const std::filesystem::path& dir,
-                                       const std::string& header);
+Result<MonthCounts> rebuild_feed_index(
+    const std::filesystem::path& dir, const std::string& header,
+    ArticleFormat format = ArticleFormat::kSeed);
 
 /// Writes `<archive>/index.md` from the feed folders' index.md files; a
 /// folder that cannot be read is an error, and the index is left as it was.
-Result<void> write_root_index(const std::filesystem::path& archive);
+Result<void> write_root_index(const std::filesystem::path& archive,
+                              ArticleFormat format = ArticleFormat::kSeed);
 
 /// `feedmark index`: every feed's indexes from its article files alone, then
-/// the root index. Returns the number of feeds.
-Result<int> rebuild_indexes(const std::filesystem::path& archive);
+/// the root index, in `format`'s style, else each in the style it has (Hugo's
+/// where `_index.md` is). Returns the number of feeds.
+Result<int> rebuild_indexes(const std::filesystem::path& archive,
+                            std::optional<ArticleFormat> format = {});
 
 }  // namespace feedmark

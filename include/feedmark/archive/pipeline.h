@@ -13,6 +13,7 @@
 #include "feedmark/extract/extract.h"
 #include "feedmark/extract/item_filter.h"
 #include "feedmark/fetch/fetch.h"
+#include "feedmark/write/format.h"
 
 namespace feedmark {
 
@@ -51,6 +52,8 @@ struct ArchiveOptions {
   FullTextOptions full_text;
   IdPolicy id_policy = IdPolicy::kGuid;  ///< a feed list's id=
   ItemFilter filter;                     ///< include= and exclude=
+  /// --format and --template: how articles and indexes are written.
+  ArticleRenderer renderer;
   /// Where each article's record goes before its file is put in place;
   /// none with --dry-run or in tests of this stage alone.
   DeliveryJournal* journal = nullptr;
@@ -91,6 +94,8 @@ struct FeedOutcome {
   /// body).
   std::size_t pages_used = 0;
   std::vector<std::string> page_failures;
+  /// Articles no longer in the feed written again in a new --format.
+  std::size_t converted = 0;
   /// What went wrong after the feed was parsed (an article, the index or the
   /// state could not be written); `written` is still true. The feed keeps
   /// its old validators, so the next run fetches it again.

@@ -29,6 +29,7 @@ struct FetchPlan {
   bool null = false;  ///< end printed paths with NUL
   bool wait = false;  ///< wait for the archive lock
   ProgressMode progress = ProgressMode::kAuto;
+  ArticleFormat format = ArticleFormat::kSeed;  ///< of the indexes
 };
 
 /// Archives every job under the archive lock: URLs downloaded in the

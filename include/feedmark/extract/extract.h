@@ -17,6 +17,8 @@ struct Article {
   std::optional<UnixTime> published;
   std::string image;      ///< the lead image, image proxy applied
   std::string caption;    ///< plain text
+  std::string author;     ///< plain text, may be empty
+  std::vector<std::string> tags;  ///< the item's categories
   std::string body_html;  ///< sanitized, one line, lead image removed
   /// With --save-images: every image URL the article shows (the lead image
   /// first), each once, and the local paths of those saved.
@@ -37,6 +39,10 @@ struct ExtractOptions {
   /// part of item_fingerprint.
   std::string full_text;
   IdPolicy id_policy = IdPolicy::kGuid;
+  /// What else shapes the written article (its format or template, and
+  /// for formats that show it the feed's title): part of item_fingerprint,
+  /// so that changing it rewrites the articles.
+  std::string rendering;
 };
 
 /// --full-text (SPEC "Full text").
