@@ -33,7 +33,11 @@
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/error.h"
 #include "feedmark/util/sha256.h"
+#include "feedmark/write/format.h"
+#include "feedmark/write/front_matter.h"
+#include "feedmark/write/markdown.h"
 #include "feedmark/write/write.h"
+#include "markdown_roundtrip.h"
 
 namespace {
 
@@ -559,6 +563,36 @@ void expect_one_line_error(const feedmark::Error& error) {
   expect_utf8(line, "an error is valid UTF-8");
 }
 
+// --format hugo and obsidian: the front matter reads back as the article's
+// fields, a Hugo file reads back whole, and the Markdown body keeps the
+// HTML body's text, links and images through cmark-gfm.
+void expect_formats(const Article& article) {
+  const feedmark::FeedContext feed{"Feed \"title\": x", "https://f.example/",
+                                   "0123456789abcdef"};
+  const std::string hugo =
+      feedmark::ArticleRenderer(feedmark::ArticleFormat::kHugo)
+          .render(article, feed, kCapturedMs);
+  const auto fields = feedmark::read_front_matter(hugo);
+  expect(fields.has_value(), "Hugo front matter is closed", hugo);
+  expect(fields->get("title") == article.title,
+         "Hugo front matter gives the title back", hugo);
+  const auto back = feedmark::read_article_file(hugo);
+  expect(back.has_value(), "a Hugo file reads back", hugo);
+  Article again = back->article;
+  again.id = article.id;
+  expect(feedmark::ArticleRenderer(feedmark::ArticleFormat::kHugo)
+                 .render(again, feed, back->captured_ms) == hugo,
+         "a Hugo file read back is written the same", hugo);
+  const feedmark::test::RoundTrip trip =
+      feedmark::test::markdown_round_trip(article.body_html);
+  expect(trip.markdown ==
+             feedmark::html_to_markdown_through_gumbo(article.body_html),
+         "the sanitized body's own reader builds gumbo's tree",
+         article.body_html + "\n---\n" + trip.markdown);
+  expect(trip.ok(), "the Markdown body keeps the text, links and images",
+         article.body_html + "\n---\n" + trip.markdown);
+}
+
 void run_item(const Item& item, const Config& config) {
   expect_item_fields(item);
   feedmark::ExtractOptions options;
@@ -566,6 +600,7 @@ void run_item(const Item& item, const Config& config) {
   const Article article = feedmark::extract_article(item, options);
   const std::string rendered = feedmark::render_article(article, kCapturedMs);
   expect_article(article, item, rendered);
+  expect_formats(article);
   // `feedmark parse` sanitizes both fields and keeps the lead image.
   const feedmark::ItemView view = feedmark::view_item(item);
   expect(view.id == article.id, "parse and fetch agree on the id", view.id);

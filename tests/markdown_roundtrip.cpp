@@ -19,6 +19,10 @@ void collect_urls(const GumboNode* node, bool images,
     return;
   }
   const GumboTag tag = html::tag_of(node);
+  // Links and images are HTML's: SVG's <a xlink:href> is a drawing's.
+  if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
+    return;
+  }
   // An image without a source shows nothing, and is not written.
   if (images && tag == GUMBO_TAG_IMG && !html::attribute(node, "src").empty()) {
     out.emplace_back(html::attribute(node, "src"));

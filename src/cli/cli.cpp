@@ -489,16 +489,16 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
   if (!fetch.options.feed_url.empty() && entries->size() > 1) {
     return fail("config", "--feed-url", "names one feed; give it one source");
   }
-  if (!fetch.options.dry_run) {
-    if (auto dir = check_archive_dir(fetch.options.archive); !dir) {
-      return tl::unexpected(dir.error());
-    }
-  }
   Result<ArticleRenderer> renderer = make_renderer(fetch.format);
   if (!renderer) {
     return tl::unexpected(renderer.error());
   }
   fetch.options.renderer = std::move(*renderer);
+  if (!fetch.options.dry_run) {
+    if (auto dir = check_archive_dir(fetch.options.archive); !dir) {
+      return tl::unexpected(dir.error());
+    }
+  }
   fetch.options.images.http = http_options(fetch.network, *now);
   FetchPlan plan;
   for (const FeedEntry& entry : *entries) {

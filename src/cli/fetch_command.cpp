@@ -356,6 +356,11 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
                             : fmt::format("{} extracted", outcome.extracted)));
   report_pages(source, outcome);
   report_images(source, outcome);
+  if (outcome.converted > 0) {
+    report_verbose(fmt::format(
+        "{}: {} articles no longer in the feed rewritten in the new format",
+        source, outcome.converted));
+  }
   if (outcome.failure) {
     return on_failure(*outcome.failure);
   }

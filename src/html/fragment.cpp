@@ -90,6 +90,12 @@ ParsedFragment::ParsedFragment(std::string_view html) {
   }
 }
 
+bool within_parser_bounds(std::string_view html) {
+  std::string storage;
+  const std::string_view bounded = bounded_for_parser(html, storage);
+  return bounded.data() == html.data() && bounded.size() == html.size();
+}
+
 ParsedFragment::~ParsedFragment() {
   tls_arena.reset();
 }

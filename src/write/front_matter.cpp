@@ -59,10 +59,8 @@ std::string_view ascii_escape(char c) {
 
 // Outside YAML 1.2's printable set, or a line break to YAML 1.1 (U+0085,
 // U+2028, U+2029): escaped, so that parsers of both versions agree.
+// U+0085 is "\x85", not "\N", which yaml-cpp 0.7 reads as a lone byte.
 std::optional<std::string> unicode_escape(char32_t c) {
-  if (c == 0x85) {
-    return "\\N";
-  }
   if (c == 0x2028) {
     return "\\L";
   }

@@ -7,6 +7,7 @@
 
 #include "feedmark/html/fragment.h"
 #include "write/markdown_writer.h"
+#include "write/sanitized_tree.h"
 
 namespace feedmark {
 namespace markdown {
@@ -59,6 +60,25 @@ bool is_block_tag(GumboTag tag) {
     default:
       return false;
   }
+}
+
+// A link or an image inside: a code span or block would show it as text.
+bool holds_link_or_image(const GumboNode* node, int depth) {
+  if (!html::is_element(node) || depth > kMaxDepth) {
+    return false;
+  }
+  const GumboTag tag = html::tag_of(node);
+  if ((tag == GUMBO_TAG_A && !html::attribute(node, "href").empty()) ||
+      (tag == GUMBO_TAG_IMG && !html::attribute(node, "src").empty())) {
+    return true;
+  }
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    if (holds_link_or_image(html::child(nodes, i), depth + 1)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 namespace {
@@ -283,8 +303,37 @@ void BlockWriter::quote(const GumboNode* node, int depth) {
   }
 }
 
+// A <pre>'s text as it shows: its text nodes as they are, <br> a newline.
+void append_pre_text(std::string& out, const GumboNode* node, int depth) {
+  if (html::is_text(node)) {
+    out += node->v.text.text;
+    return;
+  }
+  if (!html::is_element(node) || depth > kMaxDepth) {
+    return;
+  }
+  if (html::tag_of(node) == GUMBO_TAG_BR) {
+    out += '\n';
+    return;
+  }
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    append_pre_text(out, html::child(nodes, i), depth + 1);
+  }
+}
+
 void BlockWriter::code_block(const GumboNode* node) {
-  std::string content = raw_text_of(node);
+  if (holds_link_or_image(node, 0)) {
+    std::string html;
+    append_html(html, node, 0);
+    add(std::move(html));
+    return;
+  }
+  std::string content;
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    append_pre_text(content, html::child(nodes, i), 0);
+  }
   if (content.ends_with('\n')) {
     content.pop_back();
   }
@@ -419,15 +468,35 @@ void BlockWriter::table(const GumboNode* node, int depth) {
 }  // namespace
 }  // namespace markdown
 
-std::string html_to_markdown(std::string_view html) {
-  html::ParsedFragment fragment(html);
-  markdown::BlockWriter writer;
-  const GumboVector& nodes = fragment.children();
+namespace markdown {
+namespace {
+
+std::string markdown_of(const GumboVector& nodes) {
+  BlockWriter writer;
   for (unsigned i = 0; i < nodes.length; ++i) {
     writer.node(html::child(nodes, i), 0);
   }
-  std::string out = markdown::join(writer.blocks(), "\n\n");
+  std::string out = join(writer.blocks(), "\n\n");
   return out.empty() ? out : out + "\n";
+}
+
+}  // namespace
+}  // namespace markdown
+
+std::string html_to_markdown(std::string_view html) {
+  // The sanitizer's output is read without a second HTML parse; anything
+  // else goes through gumbo (sanitized_tree.h).
+  // The guard's bounds apply to both ways, so that they build one tree.
+  markdown::SanitizedTree tree;
+  if (html::within_parser_bounds(html) && tree.read(html)) {
+    return markdown::markdown_of(tree.children());
+  }
+  return html_to_markdown_through_gumbo(html);
+}
+
+std::string html_to_markdown_through_gumbo(std::string_view html) {
+  const html::ParsedFragment fragment(html);
+  return markdown::markdown_of(fragment.children());
 }
 
 }  // namespace feedmark

@@ -121,6 +121,18 @@ bool is_punctuation_or_space(char32_t c) {
          (c >= 0xFF5B && c <= 0xFF65);
 }
 
+// Whether `c` occurs in Markdown `text` other than backslash-escaped.
+bool holds_unescaped(std::string_view text, char c) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == c) {
+      return true;
+    }
+  }
+  return false;
+}
+
 char32_t last_character(std::string_view s) {
   std::size_t i = s.size() - 1;
   while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) {
@@ -251,6 +263,7 @@ std::string InlineWriter::finish() {
 void InlineWriter::emphasis(const GumboNode* node, int depth,
                             std::string_view delimiter, std::string_view tag) {
   InlineWriter inner(context_, false);
+  inner.in_link_ = in_link_;
   inner.children(node, depth + 1);
   const std::string content = inner.finish();
   if (inner.leading_space()) {
@@ -259,9 +272,12 @@ void InlineWriter::emphasis(const GumboNode* node, int depth,
   if (!content.empty()) {
     // "*word*" works anywhere; next to punctuation ("*«a»*", "*[link](x)*")
     // the delimiter may not open or close, so the tag stays HTML.
+    // Nor when the content holds delimiters of its own ("*a **b** c*"):
+    // CommonMark may pair them across levels; the outer level stays HTML.
     const bool delimiters_work =
         !is_punctuation_or_space(decode_utf8_at(content, 0)) &&
-        !is_punctuation_or_space(last_character(content));
+        !is_punctuation_or_space(last_character(content)) &&
+        !holds_unescaped(content, delimiter.front());
     if (delimiters_work) {
       markup(std::string(delimiter) + content + std::string(delimiter));
     } else {
@@ -280,7 +296,18 @@ void InlineWriter::link(const GumboNode* node, int depth) {
     children(node, depth + 1);
     return;
   }
+  if (in_link_) {
+    // A link inside a link (the sanitizer unwrapped what kept them apart):
+    // Markdown has none, so the inner one stays HTML.
+    std::string open = "<a href=\"";
+    append_html_escaped(open, href, true);
+    markup(open + "\">");
+    children(node, depth + 1);
+    markup("</a>");
+    return;
+  }
   InlineWriter inner(context_, false);
+  inner.in_link_ = true;
   inner.children(node, depth + 1);
   const std::string content = inner.finish();
   if (inner.leading_space()) {
@@ -311,7 +338,11 @@ void InlineWriter::image(const GumboNode* node) {
          link_title(html::attribute(node, "title")) + ")");
 }
 
-void InlineWriter::code(const GumboNode* node) {
+void InlineWriter::code(const GumboNode* node, int depth) {
+  if (holds_link_or_image(node, 0)) {
+    kept_as_html(node, depth);
+    return;
+  }
   std::string content = raw_text_of(node);
   std::replace(content.begin(), content.end(), '\n', ' ');
   if (content.empty()) {
@@ -394,10 +425,14 @@ void InlineWriter::node(const GumboNode* node, int depth) {
     case GUMBO_TAG_CODE:
     case GUMBO_TAG_TT:
     case GUMBO_TAG_SAMP:
-      code(node);
+      code(node, depth);
       return;
     case GUMBO_TAG_A:
-      link(node, depth);
+      if (node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
+        link(node, depth);
+      } else {
+        children(node, depth + 1);
+      }
       return;
     case GUMBO_TAG_IMG:
       image(node);
@@ -418,7 +453,9 @@ void InlineWriter::node(const GumboNode* node, int depth) {
     case GUMBO_TAG_MAP:
     case GUMBO_TAG_CANVAS:
     case GUMBO_TAG_METER:
-    case GUMBO_TAG_PROGRESS: {
+    case GUMBO_TAG_PROGRESS:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH: {
       std::string html;
       append_html(html, node, depth);
       markup(html);
@@ -470,8 +507,15 @@ void append_html(std::string& out, const GumboNode* node, int depth) {
     return;
   }
   const GumboElement& element = node->v.element;
-  const bool known = element.tag != GUMBO_TAG_UNKNOWN;
-  const char* name = gumbo_normalized_tagname(element.tag);
+  std::string name = gumbo_normalized_tagname(element.tag);
+  if (element.tag == GUMBO_TAG_UNKNOWN && element.original_tag.length > 0) {
+    // SVG's <circle>: gumbo knows no such tag, the source names it.
+    GumboStringPiece piece = element.original_tag;
+    gumbo_tag_from_original_text(&piece);
+    name.assign(piece.data, piece.length);
+  }
+  const bool known =
+      !name.empty() && name.find_first_of("<>\"' /=") == std::string::npos;
   if (known) {
     out += '<';
     out += name;

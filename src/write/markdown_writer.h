@@ -44,7 +44,7 @@ class InlineWriter {
                 std::string_view tag);
   void link(const GumboNode* node, int depth);
   void image(const GumboNode* node);
-  void code(const GumboNode* node);
+  void code(const GumboNode* node, int depth);
   void kept_as_html(const GumboNode* node, int depth);
 
   InlineContext context_;
@@ -52,7 +52,12 @@ class InlineWriter {
   std::string out_;
   bool pending_space_ = false;
   bool leading_space_ = false;
+  bool in_link_ = false;  ///< writing a link's text
 };
+
+/// Whether an element holds a link or an image, which code would show as
+/// text: such code stays HTML.
+bool holds_link_or_image(const GumboNode* node, int depth);
 
 /// Whether the tag starts a block of its own in Markdown.
 bool is_block_tag(GumboTag tag);

@@ -15,11 +15,11 @@ struct Article {
   std::string title;  ///< plain text, one line
   std::string link;   ///< absolute, normalized
   std::optional<UnixTime> published;
-  std::string image;      ///< the lead image, image proxy applied
-  std::string caption;    ///< plain text
-  std::string author;     ///< plain text, may be empty
+  std::string image;              ///< the lead image, image proxy applied
+  std::string caption;            ///< plain text
+  std::string author;             ///< plain text, may be empty
   std::vector<std::string> tags;  ///< the item's categories
-  std::string body_html;  ///< sanitized, one line, lead image removed
+  std::string body_html;          ///< sanitized, one line, lead image removed
   /// With --save-images: every image URL the article shows (the lead image
   /// first), each once, and the local paths of those saved.
   std::vector<std::string> images;

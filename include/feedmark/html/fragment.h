@@ -28,6 +28,10 @@ class ParsedFragment {
   GumboOutput* output_ = nullptr;
 };
 
+/// Whether gumbo is given `html` as it is: none of the parser's bounds
+/// (guard.h: depth, nodes, attributes, open formatting elements) cuts it.
+bool within_parser_bounds(std::string_view html);
+
 inline const GumboNode* child(const GumboVector& v, unsigned i) {
   return static_cast<const GumboNode*>(v.data[i]);
 }
