@@ -42,6 +42,10 @@ std::string article_record_json(const fs::path& path,
   return record.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string shard_key(const Source& source, const ArchiveOptions& options) {
+  return feed_key_for(source, Feed{}, options.feed_url);
+}
+
 std::string feed_key_for(const Source& source, const Feed& feed,
                          const std::string& feed_url_flag) {
   if (source.kind == Source::Kind::kUrl) {

@@ -16,11 +16,15 @@
 #include "feedmark/archive/archive.h"
 #include "feedmark/archive/catalogue.h"
 #include "feedmark/archive/pipeline.h"
+#include "feedmark/cli/discover_command.h"
 #include "feedmark/cli/extract_command.h"
 #include "feedmark/cli/feedlist.h"
 #include "feedmark/cli/fetch_command.h"
 #include "feedmark/cli/format_flags.h"
+#include "feedmark/cli/network_flags.h"
+#include "feedmark/cli/parse_command.h"
 #include "feedmark/cli/progress.h"
+#include "feedmark/cli/shard.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/extract/extract.h"
 #include "feedmark/parse/parse.h"
@@ -31,15 +35,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;  // keys in the SPEC's order
-
-/// The network flags `fetch` and `parse` share.
-struct NetworkFlags {
-  unsigned jobs = 8;
-  double timeout_s = 30;
-  std::uint64_t max_size = kDefaultMaxSize;
-  unsigned retries = 2;
-  std::string user_agent = std::string("feedmark/") + FEEDMARK_VERSION;
-};
 
 struct FetchCommand {
   std::vector<std::string> sources;
@@ -52,13 +47,7 @@ struct FetchCommand {
   bool null = false;
   bool wait = false;
   ProgressMode progress = ProgressMode::kAuto;
-};
-
-struct ParseCommand {
-  std::vector<std::string> sources;
-  std::string base;
-  std::string zone;
-  NetworkFlags network;
+  std::string shard;  ///< --shard K/N
 };
 
 struct IndexCommand {
@@ -66,161 +55,6 @@ struct IndexCommand {
   bool wait = false;
   FormatFlags format;
 };
-
-HttpOptions http_options(const NetworkFlags& flags, std::int64_t now_ms) {
-  HttpOptions http;
-  http.jobs = flags.jobs;
-  http.timeout = std::chrono::milliseconds(
-      static_cast<std::int64_t>(flags.timeout_s * 1000));
-  http.max_size = flags.max_size;
-  http.retries = flags.retries;
-  http.now = now_ms / 1000;
-  return http;
-}
-
-// ---------------------------------------------------------------- parse
-
-json nullable(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
-}
-
-json nullable_date(const std::optional<UnixTime>& t) {
-  return t ? json(format_iso8601(*t)) : json(nullptr);
-}
-
-json feed_json(const std::string& source, const Feed& feed) {
-  return {{"type", "feed"},
-          {"source", source},
-          {"format", format_name(feed.format)},
-          {"title", nullable(feed.title)},
-          {"link", nullable(feed.link)},
-          {"description", nullable(feed.description)},
-          {"language", nullable(feed.language)},
-          {"updated", nullable_date(feed.updated)},
-          {"image", nullable(feed.image)},
-          {"encoding", feed.encoding},
-          {"well_formed", feed.well_formed}};
-}
-
-json item_json(const Item& item) {
-  const ItemView view = view_item(item);
-  json enclosures = json::array();
-  for (const Enclosure& e : item.enclosures) {
-    enclosures.push_back(
-        {{"url", e.url},
-         {"type", nullable(e.type)},
-         {"length", e.length ? json(*e.length) : json(nullptr)}});
-  }
-  return {{"type", "item"},
-          {"id", view.id},
-          {"guid", nullable(item.guid)},
-          {"title", nullable(item.title)},
-          {"link", nullable(item.link)},
-          {"published", nullable_date(item.published)},
-          {"updated", nullable_date(item.updated)},
-          {"author", nullable(item.author)},
-          {"categories", item.categories},
-          {"image", nullable(view.image)},
-          {"caption", nullable(view.caption)},
-          {"enclosures", std::move(enclosures)},
-          {"summary_html", nullable(view.summary_html)},
-          {"content_html", nullable(view.content_html)}};
-}
-
-// `parse` prints feeds in the order given, so it downloads every URL first.
-std::map<std::string, Result<Response>> download_urls(
-    const ParseCommand& command) {
-  std::vector<HttpRequest> requests;
-  for (const std::string& text : command.sources) {
-    if (classify_source(text).kind == Source::Kind::kUrl) {
-      HttpRequest& request = requests.emplace_back();
-      request.url = text;
-      request.user_agent = command.network.user_agent;
-    }
-  }
-  std::map<std::string, Result<Response>> responses;
-  fetch_all(requests, http_options(command.network, 0),
-            [&](std::size_t i, Result<HttpResult> result) {
-              if (!result) {
-                responses.emplace(requests[i].url,
-                                  tl::unexpected(result.error()));
-              } else if (result->kind != HttpResult::Kind::kFetched) {
-                responses.emplace(requests[i].url,
-                                  fail("fetch", requests[i].url,
-                                       fmt::format("HTTP {}, nothing to parse",
-                                                   result->response.status)));
-              } else {
-                responses.emplace(requests[i].url, std::move(result->response));
-              }
-            });
-  return responses;
-}
-
-Result<Response> read_response(
-    const std::string& text, const ParseCommand& command,
-    std::map<std::string, Result<Response>>& downloads) {
-  const Source source = classify_source(text);
-  if (source.kind == Source::Kind::kUrl) {
-    Result<Response>& downloaded = downloads.at(text);
-    const bool again =
-        std::count(command.sources.begin(), command.sources.end(), text) > 1;
-    return again ? downloaded : std::move(downloaded);
-  }
-  Result<Response> response =
-      read_local_source(source, command.network.max_size);
-  if (response) {
-    response->final_url = command.base;
-  }
-  return response;
-}
-
-Result<Feed> read_feed(Result<Response> response, const std::string& text,
-                       const ParseCommand& command) {
-  if (!response) {
-    return tl::unexpected(response.error());
-  }
-  Result<Document> document = decode_response(std::move(*response), text);
-  if (!document) {
-    return tl::unexpected(document.error());
-  }
-  return parse_feed(std::move(*document), text, {command.zone});
-}
-
-int run_parse(const ParseCommand& command, const Streams& streams) {
-  bool failed = false;
-  std::map<std::string, Result<Response>> downloads = download_urls(command);
-  for (const std::string& text : command.sources) {
-    const Result<Feed> feed =
-        read_feed(read_response(text, command, downloads), text, command);
-    if (!feed) {
-      streams.report_error(feed.error());
-      failed = true;
-      continue;
-    }
-    const auto dump = [](const json& j) {
-      return j.dump(-1, ' ', false, json::error_handler_t::replace);
-    };
-    fmt::print(streams.out, "{}\n", dump(feed_json(text, *feed)));
-    std::vector<std::string> lines(feed->items.size());
-    parallel_for(lines.size(), 0, [&](std::size_t i) {
-      lines[i] = dump(item_json(feed->items[i]));
-    });
-    for (const std::string& line : lines) {
-      fmt::print(streams.out, "{}\n", line);
-    }
-    // Warnings only under -v: cron mails any output, and a feed that needs
-    // repairs usually needs them on every run.
-    if (streams.verbose) {
-      for (const std::string& warning : feed->warnings) {
-        streams.report(fmt::format("{}: warning: {}", text, warning));
-      }
-    }
-  }
-  if (!flush_output(streams)) {
-    return kExitSourceFailed;
-  }
-  return failed ? kExitSourceFailed : kExitOk;
-}
 
 // ---------------------------------------------------------------- index
 
@@ -285,57 +119,55 @@ void add_verbosity(CLI::App& command, Streams& streams) {
                    "A report line per feed on stderr");
 }
 
-void add_network(CLI::App& command, NetworkFlags& flags) {
-  command
-      .add_option("--timeout", flags.timeout_s,
-                  "Whole-transfer limit per attempt, in seconds")
-      ->check(CLI::Range(0.001, 86400.0));
-  command
-      .add_option("--max-size", flags.max_size,
-                  "Abort a response larger than this many bytes")
-      ->check(CLI::PositiveNumber);
-  command
-      .add_option("--retries", flags.retries,
-                  "Retries of connect errors and 5xx, with backoff")
-      ->check(CLI::Range(0, 10));
-  command.add_option("--user-agent", flags.user_agent, "The User-Agent header");
-}
-
 CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
   CLI::App* cmd =
       app.add_subcommand("fetch", "Archive every source as Markdown");
   cmd->add_option("sources", fetch.sources,
                   "http(s) URLs, feed files, - for stdin");
   cmd->add_option("--feeds", fetch.feed_lists,
-                  "A feed list: OPML, or a source a line (repeatable)");
+                  "A feed list: OPML, or a source a line (repeatable)")
+      ->option_text("FILE");
   cmd->add_option("-a,--archive", fetch.archive,
-                  "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)");
-  cmd->add_option("-j,--jobs", fetch.network.jobs, "Feeds downloaded at once")
-      ->check(CLI::Range(1, 256));
+                  "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)")
+      ->option_text("DIR");
+  cmd->add_option("-j,--jobs", fetch.network.jobs,
+                  "Feeds downloaded at once (1-256, default 8)")
+      ->check(CLI::Range(1, 256))
+      ->option_text("N");
   add_network(*cmd, fetch.network);
   cmd->add_option(
-      "--feed-url", fetch.options.feed_url,
-      "The feed's identity and base URL when reading a file or stdin");
-  cmd->add_option("--tz", fetch.options.zone, "Zone for dates that carry none");
+         "--feed-url", fetch.options.feed_url,
+         "The feed's identity and base URL when reading a file or stdin")
+      ->option_text("URL");
+  cmd->add_option("--tz", fetch.options.zone,
+                  "IANA zone for dates that carry none (default UTC)")
+      ->option_text("ZONE");
   cmd->add_option("--image-proxy", fetch.options.image_proxy,
-                  "Rewrite image URLs: {url}, {url_noscheme}, {url_encoded}");
+                  "Rewrite image URLs: {url}, {url_noscheme}, {url_encoded}")
+      ->option_text("TEMPLATE");
   cmd->add_flag("--save-images", fetch.options.images.save,
                 "Keep a copy of every image an article shows in media/");
   cmd->add_option("--max-image-size", fetch.options.images.max_size,
-                  "Do not save an image larger than this many bytes")
-      ->check(CLI::PositiveNumber);
+                  "Do not save an image larger than this (default 10485760, "
+                  "10 MiB)")
+      ->check(CLI::PositiveNumber)
+      ->option_text("BYTES");
   cmd->add_flag("--allow-private-networks",
                 fetch.options.images.allow_private_networks,
                 "Let images and article pages come from loopback, private "
                 "and link-local addresses");
   cmd->add_option("--full-text", fetch.options.full_text.mode,
-                  "Archive each article's page: never, auto (short or cut "
-                  "bodies), always")
+                  "Archive each article's page: never (default), auto (short "
+                  "or cut bodies), always")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, FullText>{{"never", FullText::kNever},
                                           {"auto", FullText::kAuto},
-                                          {"always", FullText::kAlways}}));
+                                          {"always", FullText::kAlways}}))
+      ->option_text("never|auto|always");
   add_format_flags(*cmd, fetch.format, true);
+  cmd->add_option("--shard", fetch.shard,
+                  "Archive only shard K of N of the feeds (K from 0)")
+      ->option_text("K/N");
   cmd->add_flag("--dry-run", fetch.options.dry_run,
                 "Write nothing; print what would be written");
   cmd->add_flag("--json", fetch.json,
@@ -344,11 +176,13 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
   cmd->add_flag("--wait", fetch.wait,
                 "Wait for the archive lock instead of failing");
   cmd->add_option("--progress", fetch.progress,
-                  "Progress bar on stderr: auto (on a terminal), always, never")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, ProgressMode>{
-          {"auto", ProgressMode::kAuto},
-          {"always", ProgressMode::kAlways},
-          {"never", ProgressMode::kNever}}));
+                  "Progress bar on stderr: auto (default: on a terminal), "
+                  "always, never")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ProgressMode>{{"auto", ProgressMode::kAuto},
+                                              {"always", ProgressMode::kAlways},
+                                              {"never", ProgressMode::kNever}}))
+      ->option_text("auto|always|never");
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -360,8 +194,11 @@ CLI::App* add_parse(CLI::App& app, ParseCommand& parse, Streams& streams) {
                   "http(s) URLs, feed files, - for stdin")
       ->required();
   cmd->add_option("--feed-url,--base", parse.base,
-                  "Base URL of a file or stdin");
-  cmd->add_option("--tz", parse.zone, "Zone for dates that carry none");
+                  "Base URL of a file or stdin")
+      ->option_text("URL");
+  cmd->add_option("--tz", parse.zone,
+                  "IANA zone for dates that carry none (default UTC)")
+      ->option_text("ZONE");
   add_network(*cmd, parse.network);
   add_verbosity(*cmd, streams);
   return cmd;
@@ -378,8 +215,28 @@ CLI::App* add_extract(CLI::App& app, ExtractFlags& extract, Streams& streams) {
   cmd->add_option("source", extract.command.source,
                   "An http(s) URL, an HTML file, or - for stdin (default)");
   cmd->add_option("--base", extract.command.base,
-                  "The page's URL, for a file or stdin");
+                  "The page's URL, for a file or stdin")
+      ->option_text("URL");
   add_network(*cmd, extract.network);
+  add_verbosity(*cmd, streams);
+  return cmd;
+}
+
+struct DiscoverFlags {
+  DiscoverCommand command;
+  NetworkFlags network;
+};
+
+CLI::App* add_discover(CLI::App& app, DiscoverFlags& discover,
+                       Streams& streams) {
+  CLI::App* cmd = app.add_subcommand(
+      "discover", "Print the feeds a web page links, one URL a line");
+  cmd->add_option("source", discover.command.source,
+                  "An http(s) URL, an HTML file, or - for stdin (default)");
+  cmd->add_option("--base", discover.command.base,
+                  "The page's URL, for a file or stdin")
+      ->option_text("URL");
+  add_network(*cmd, discover.network);
   add_verbosity(*cmd, streams);
   return cmd;
 }
@@ -388,7 +245,8 @@ CLI::App* add_index(CLI::App& app, IndexCommand& index, Streams& streams) {
   CLI::App* cmd = app.add_subcommand(
       "index", "Rebuild every index.md from the article files");
   cmd->add_option("-a,--archive", index.archive,
-                  "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)");
+                  "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)")
+      ->option_text("DIR");
   cmd->add_flag("--wait", index.wait,
                 "Wait for the archive lock instead of failing");
   add_format_flags(*cmd, index.format, false);
@@ -504,6 +362,15 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
   for (const FeedEntry& entry : *entries) {
     plan.jobs.push_back(job_for(entry, fetch));
   }
+  if (!fetch.shard.empty()) {
+    Result<Shard> shard = Shard::parse(fetch.shard);
+    if (!shard) {
+      return tl::unexpected(shard.error());
+    }
+    std::erase_if(plan.jobs, [&](const FeedJob& job) {
+      return !shard->holds(feed_id(shard_key(job.source, fetch.options)));
+    });
+  }
   plan.archive = fetch.options.archive;
   plan.format = fetch.options.renderer.format();
   plan.dry_run = fetch.options.dry_run;
@@ -516,8 +383,14 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
 }
 
 int dispatch(CLI::App* fetch_cmd, CLI::App* parse_cmd, CLI::App* extract_cmd,
-             FetchCommand& fetch, const ParseCommand& parse,
-             ExtractFlags& extract, IndexCommand& index, Streams& streams) {
+             CLI::App* discover_cmd, FetchCommand& fetch,
+             const ParseCommand& parse, ExtractFlags& extract,
+             DiscoverFlags& discover, IndexCommand& index, Streams& streams) {
+  if (discover_cmd->parsed()) {
+    discover.command.http = http_options(discover.network, 0);
+    discover.command.user_agent = discover.network.user_agent;
+    return run_discover(discover.command, streams);
+  }
   if (extract_cmd->parsed()) {
     extract.command.http = http_options(extract.network, 0);
     extract.command.user_agent = extract.network.user_agent;
@@ -556,9 +429,11 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
   ParseCommand parse;
   IndexCommand index;
   ExtractFlags extract;
+  DiscoverFlags discover;
   CLI::App* fetch_cmd = add_fetch(app, fetch, streams);
   CLI::App* parse_cmd = add_parse(app, parse, streams);
   CLI::App* extract_cmd = add_extract(app, extract, streams);
+  CLI::App* discover_cmd = add_discover(app, discover, streams);
   add_index(app, index, streams);
   try {
     app.parse(argc, argv);
@@ -581,8 +456,8 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
       fetch.progress = ProgressMode::kNever;
     }
   }
-  return dispatch(fetch_cmd, parse_cmd, extract_cmd, fetch, parse, extract,
-                  index, streams);
+  return dispatch(fetch_cmd, parse_cmd, extract_cmd, discover_cmd, fetch, parse,
+                  extract, discover, index, streams);
 }
 
 }  // namespace feedmark

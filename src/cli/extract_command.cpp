@@ -18,33 +18,35 @@ json nullable(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
 }
 
-Result<Response> download(const ExtractCommand& command) {
+}  // namespace
+
+Result<Response> read_page(const std::string& text, const HttpOptions& http,
+                           const std::string& user_agent) {
+  const Source source = classify_source(text);
+  if (source.kind != Source::Kind::kUrl) {
+    return read_local_source(source, http.max_size);
+  }
   HttpRequest request;
-  request.url = command.source;
-  request.user_agent = command.user_agent;
+  request.url = text;
+  request.user_agent = user_agent;
   std::optional<Result<HttpResult>> got;
-  fetch_all({request}, command.http, [&](std::size_t, Result<HttpResult> r) {
+  fetch_all({request}, http, [&](std::size_t, Result<HttpResult> r) {
     got.emplace(std::move(r));
   });
   if (!got || !*got) {
     return tl::unexpected(got ? got->error()
-                              : Error{"fetch", command.source, "no response"});
+                              : Error{"fetch", text, "no response"});
   }
   if ((*got)->kind != HttpResult::Kind::kFetched) {
-    return fail("fetch", command.source,
+    return fail("fetch", text,
                 fmt::format("HTTP {}, no page", (*got)->response.status));
   }
   return std::move((*got)->response);
 }
 
-}  // namespace
-
 int run_extract(const ExtractCommand& command, const Streams& streams) {
-  const Source source = classify_source(command.source);
   Result<Response> response =
-      source.kind == Source::Kind::kUrl
-          ? download(command)
-          : read_local_source(source, command.http.max_size);
+      read_page(command.source, command.http, command.user_agent);
   if (!response) {
     streams.report_error(response.error());
     return kExitSourceFailed;

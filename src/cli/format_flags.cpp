@@ -15,14 +15,17 @@ void add_format_flags(CLI::App& command, FormatFlags& flags,
                       bool with_template) {
   command
       .add_option("--format", flags.format,
-                  "Article and index layout: seed (default), hugo, obsidian")
+                  "Article and index layout (default seed)")
       ->transform(CLI::CheckedTransformer(std::map<std::string, ArticleFormat>{
           {"seed", ArticleFormat::kSeed},
           {"hugo", ArticleFormat::kHugo},
-          {"obsidian", ArticleFormat::kObsidian}}));
+          {"obsidian", ArticleFormat::kObsidian}}))
+      ->option_text("seed|hugo|obsidian");
   if (with_template) {
-    command.add_option("--template", flags.template_path,
-                       "Write articles through this Mustache template");
+    command
+        .add_option("--template", flags.template_path,
+                    "Write articles through this Mustache template")
+        ->option_text("FILE");
   }
 }
 

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "feedmark/decode/xml_repair.h"
+#include "feedmark/html/discover.h"
 #include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"
@@ -84,6 +85,30 @@ std::string describe_non_feed(std::string_view text) {
   return {};
 }
 
+// "; it links to https://x.example/feed.xml": the feeds a page names, for
+// the error that says it is no feed (SPEC: discovery).
+std::string feeds_it_links(std::string_view page, std::string_view url) {
+  const std::vector<std::string> feeds = html::linked_feeds(page, url);
+  if (feeds.empty()) {
+    return {};
+  }
+  std::string out = "; it links to ";
+  for (std::size_t i = 0; i < feeds.size() && i < 5; ++i) {
+    out += (i > 0 ? ", " : "") + feeds[i];
+  }
+  return out;
+}
+
+bool ihas_html_tag(std::string_view head) {
+  for (std::size_t at = head.find('<'); at != std::string_view::npos;
+       at = head.find('<', at + 1)) {
+    if (istarts_with(head.substr(at), "<html")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string describe_root(xml_node root) {
   if (!root) {
     return "not a feed: no XML element";
@@ -149,8 +174,17 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
     return feed;
   }
   if (std::string why = describe_non_feed(document.utf8); !why.empty()) {
+    if (why.ends_with("an HTML page")) {
+      why += feeds_it_links(document.utf8, document.base_url);
+    }
     return fail("parse", source, why);
   }
+  // XHTML that starts with an XML declaration is read as XML before it shows
+  // its <html> root, and read in place: its links are found first.
+  const std::string links_if_page =
+      ihas_html_tag(std::string_view(document.utf8).substr(0, 1024))
+          ? feeds_it_links(document.utf8, document.base_url)
+          : std::string();
   // A well-formed document is parsed in place as it is; an ill-formed one
   // is repaired first, and what pugixml still rejects ends the document.
   XmlRepair repair = repair_xml(document.utf8);
@@ -162,7 +196,11 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
   const xml_node root = xml.document_element();
   const std::optional<Format> format = detect_format(root);
   if (!format) {
-    return fail("parse", source, describe_root(root));
+    std::string why = describe_root(root);
+    if (why.ends_with("an HTML page")) {
+      why += links_if_page;
+    }
+    return fail("parse", source, why);
   }
   Feed feed;
   feed.format = *format;

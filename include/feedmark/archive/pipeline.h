@@ -102,6 +102,11 @@ struct FeedOutcome {
   std::optional<Error> failure;
 };
 
+/// What `fetch --shard` divides by, known before fetching: the feed key of a
+/// URL or of --feed-url, else the source's absolute path (a file's key may
+/// come from inside it).
+std::string shard_key(const Source& source, const ArchiveOptions& options);
+
 /// The feed key (SPEC "Archive layout") of a parsed feed read from `source`.
 std::string feed_key_for(const Source& source, const Feed& feed,
                          const std::string& feed_url_flag);

@@ -15,6 +15,10 @@ struct ExtractCommand {
   std::string user_agent;
 };
 
+/// A page's bytes: downloaded (a URL), or read (a file, - for stdin).
+Result<Response> read_page(const std::string& source, const HttpOptions& http,
+                           const std::string& user_agent);
+
 /// Prints the article of one page as one JSON line (SPEC "Full text");
 /// exit 1 with one line on stderr when the page cannot be read or holds
 /// no article.
