@@ -114,7 +114,7 @@ TEST_CASE("Fetching a web page names the feeds it links", "[discover]") {
                                  server.url("/plain"))) != std::string::npos);
 }
 
-TEST_CASE("--shard K/N: the shards of a list hold every feed exactly once",
+TEST_CASE("With --shard K/N the shards of a list hold every feed exactly once",
           "[discover]") {
   TempDir tmp;
   std::string list;
@@ -158,7 +158,7 @@ TEST_CASE("--shard K/N: the shards of a list hold every feed exactly once",
 namespace feedmark::test {
 namespace {
 
-TEST_CASE("--help shows values and defaults readably", "[discover][help]") {
+TEST_CASE("Each --help shows values and defaults readably", "[discover][help]") {
   for (const char* command :
        {"fetch", "parse", "extract", "discover", "index"}) {
     const RunResult help = run_feedmark({command, "--help"});
