@@ -12,6 +12,7 @@ packages=(
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   libre2-dev libkainjow-mustache-dev
   libyaml-cpp-dev hugo
+  man-db groff-base zsh fish bash-completion dpkg-dev
   python3 tzdata
   clang libclang-rt-14-dev
 )

@@ -158,7 +158,8 @@ TEST_CASE("With --shard K/N the shards of a list hold every feed exactly once",
 namespace feedmark::test {
 namespace {
 
-TEST_CASE("Each --help shows values and defaults readably", "[discover][help]") {
+TEST_CASE("Each --help shows values and defaults readably",
+          "[discover][help]") {
   for (const char* command :
        {"fetch", "parse", "extract", "discover", "index"}) {
     const RunResult help = run_feedmark({command, "--help"});
