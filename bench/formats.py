@@ -14,8 +14,6 @@ seed: issue 15's mark is obsidian (HTML to Markdown for every body) at most
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
 import timing
@@ -27,7 +25,6 @@ FORMATS = ("seed", "hugo", "obsidian")
 
 def main():
     timing.require_gnu_time()
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = timing.argument_parser(__doc__)
     ap.add_argument("--items", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
@@ -37,9 +34,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="feedmark-formats.")
     try:
         feed = os.path.join(tmp, "feed.xml")
-        subprocess.run([sys.executable, os.path.join(here, "gen_feed.py"),
-                        "--items", str(args.items), "--seed", "1", "-o", feed],
-                       check=True)
+        timing.generate_feed(feed, args.items)
         size = os.path.getsize(feed)
         print(f"feed: {args.items} items, {size} bytes; {args.runs} rounds")
         results = {}

@@ -18,6 +18,14 @@ def argument_parser(doc):
     return ap
 
 
+def generate_feed(path, items, seed=1):
+    """Writes the benchmark feed (bench/gen_feed.py) of `items` items."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run([sys.executable, os.path.join(here, "gen_feed.py"),
+                    "--items", str(items), "--seed", str(seed), "-o", path],
+                   check=True)
+
+
 def require_gnu_time():
     if not os.access("/usr/bin/time", os.X_OK):
         sys.exit("bench: needs GNU time (apt-get install time)")

@@ -1,9 +1,5 @@
 #include "markdown_roundtrip.h"
 
-#include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm-extension_api.h>
-#include <cmark-gfm.h>
-
 #include <cstdlib>
 
 #include "feedmark/html/fragment.h"
@@ -39,22 +35,7 @@ void collect_urls(const GumboNode* node, bool images,
 }  // namespace
 
 std::string render_gfm(const std::string& markdown) {
-  cmark_gfm_core_extensions_ensure_registered();
-  const int options = CMARK_OPT_UNSAFE;
-  cmark_parser* parser = cmark_parser_new(options);
-  for (const char* name : {"table", "strikethrough"}) {
-    cmark_parser_attach_syntax_extension(parser,
-                                         cmark_find_syntax_extension(name));
-  }
-  cmark_parser_feed(parser, markdown.data(), markdown.size());
-  cmark_node* document = cmark_parser_finish(parser);
-  char* html = cmark_render_html(document, options,
-                                 cmark_parser_get_syntax_extensions(parser));
-  std::string out(html);
-  std::free(html);
-  cmark_node_free(document);
-  cmark_parser_free(parser);
-  return out;
+  return gfm_to_html(markdown);
 }
 
 std::vector<std::string> urls_of(std::string_view html, bool images) {

@@ -280,6 +280,25 @@ double growth_when_multiplied(const std::function<void(std::size_t)>& run,
   return smallest;
 }
 
+const std::vector<std::string>& hostile_titles() {
+  static const std::vector<std::string> titles = {"He said \"hi\"",
+                                                  "Breaking: a colon",
+                                                  "# hash first",
+                                                  "---",
+                                                  "tab\there",
+                                                  "中文标题：俄军入侵乌克兰",
+                                                  "emoji 🚀 launch",
+                                                  "*star first",
+                                                  "&amp; first",
+                                                  "yes",
+                                                  "no",
+                                                  "null",
+                                                  "a 'single' quote",
+                                                  "back\\slash",
+                                                  "<b>markup</b> in title"};
+  return titles;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

@@ -84,6 +84,10 @@ double growth_when_multiplied(const std::function<void(std::size_t)>& run,
 /// Lines of `text` (without their newlines).
 std::vector<std::string> lines_of(const std::string& text);
 
+/// Titles that break front matter written without care (issue 15's list:
+/// quotes, colons, #, ---, tabs, CJK, emoji, a leading * or &, yes/no/null).
+const std::vector<std::string>& hostile_titles();
+
 }  // namespace feedmark::test
 
 namespace feedmark::test {

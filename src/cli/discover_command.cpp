@@ -10,29 +10,18 @@
 namespace feedmark {
 
 int run_discover(const DiscoverCommand& command, const Streams& streams) {
-  Result<Response> response =
-      read_page(command.source, command.http, command.user_agent);
-  if (!response) {
-    streams.report_error(response.error());
-    return kExitSourceFailed;
-  }
-  const std::string url =
-      !command.base.empty() ? command.base : response->final_url;
-  Response copy = *response;
-  Result<Document> page = decode_page(std::move(*response), command.source);
+  Result<Document> page = read_decoded_page(command.source, command.base,
+                                            command.http, command.user_agent);
   if (!page) {
     streams.report_error(page.error());
     return kExitSourceFailed;
   }
+  const std::string url = page->base_url;
   std::vector<std::string> feeds = html::linked_feeds(page->utf8, url);
-  if (feeds.empty()) {
-    // A feed's own URL is the feed to subscribe to.
-    Result<Document> document =
-        decode_response(std::move(copy), command.source);
-    if (document && !url.empty() &&
-        parse_feed(std::move(*document), command.source)) {
-      feeds.push_back(url);
-    }
+  // A feed's own URL is the feed to subscribe to.
+  if (feeds.empty() && !url.empty() &&
+      parse_feed(std::move(*page), command.source)) {
+    feeds.push_back(url);
   }
   if (feeds.empty()) {
     streams.report_error(

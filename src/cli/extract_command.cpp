@@ -20,6 +20,8 @@ json nullable(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
 Result<Response> read_page(const std::string& text, const HttpOptions& http,
                            const std::string& user_agent) {
   const Source source = classify_source(text);
@@ -44,20 +46,32 @@ Result<Response> read_page(const std::string& text, const HttpOptions& http,
   return std::move((*got)->response);
 }
 
-int run_extract(const ExtractCommand& command, const Streams& streams) {
-  Result<Response> response =
-      read_page(command.source, command.http, command.user_agent);
+}  // namespace
+
+Result<Document> read_decoded_page(const std::string& source,
+                                   const std::string& base,
+                                   const HttpOptions& http,
+                                   const std::string& user_agent) {
+  Result<Response> response = read_page(source, http, user_agent);
   if (!response) {
-    streams.report_error(response.error());
-    return kExitSourceFailed;
+    return tl::unexpected(response.error());
   }
-  const std::string url =
-      !command.base.empty() ? command.base : response->final_url;
-  Result<Document> page = decode_page(std::move(*response), command.source);
+  const std::string url = !base.empty() ? base : response->final_url;
+  Result<Document> page = decode_page(std::move(*response), source);
+  if (page) {
+    page->base_url = url;
+  }
+  return page;
+}
+
+int run_extract(const ExtractCommand& command, const Streams& streams) {
+  const Result<Document> page = read_decoded_page(
+      command.source, command.base, command.http, command.user_agent);
   if (!page) {
     streams.report_error(page.error());
     return kExitSourceFailed;
   }
+  const std::string& url = page->base_url;
   const std::optional<PageArticle> article = extract_page(page->utf8, url);
   if (!article) {
     streams.report_error({"extract", command.source, "no article found"});

@@ -127,4 +127,29 @@ std::string html_to_text(std::string_view html) {
   return collapse_whitespace(text);
 }
 
+std::string unescape_basic_html(std::string_view text) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&lt;", '<'},   {"&gt;", '>'},    {"&quot;", '"'},
+      {"&#39;", '\''}, {"&#x27;", '\''}, {"&amp;", '&'}};
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    if (text[i] == '&') {
+      for (const auto& [entity, c] : kEntities) {
+        if (text.substr(i).starts_with(entity)) {
+          out += c;
+          i += entity.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 }  // namespace feedmark

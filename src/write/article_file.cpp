@@ -1,40 +1,15 @@
 // Reading an article file back whole, to write it again in another format
 // (SPEC "Formats": switching formats rewrites every article once).
 
-#include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm-extension_api.h>
-#include <cmark-gfm.h>
-
-#include <cstdlib>
-
 #include "feedmark/extract/sanitize.h"
+#include "feedmark/html/text.h"
 #include "feedmark/write/format.h"
 #include "feedmark/write/front_matter.h"
+#include "feedmark/write/markdown.h"
 #include "write/article_parts.h"
 
 namespace feedmark {
 namespace {
-
-std::string unescape_html(std::string_view s) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    bool replaced = false;
-    for (const auto& [entity, c] : kEntities) {
-      if (s.substr(i).starts_with(entity)) {
-        out += c;
-        i += entity.size();
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
-      out += s[i++];
-    }
-  }
-  return out;
-}
 
 // Takes `open`…`close` off the front of `line`, returning what was inside.
 std::optional<std::string_view> take(std::string_view& line,
@@ -59,10 +34,10 @@ void take_header(std::string_view& line, Article& a) {
     a.published = parse_date(*date);
   }
   if (auto image = take(line, "<img src=\"", "\" width=\"100%\">")) {
-    a.image = unescape_html(*image);
+    a.image = unescape_basic_html(*image);
     if (auto caption = take(line, "<div><small style=\"color: #999;\">",
                             "</small></div>")) {
-      a.caption = unescape_html(*caption);
+      a.caption = unescape_basic_html(*caption);
     }
   }
 }
@@ -90,20 +65,9 @@ bool take_html_line(std::string_view line, Article& a) {
   return line.empty();
 }
 
-std::string_view line_at(std::string_view text, int index) {
-  for (; index > 0; --index) {
-    const auto newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      return {};
-    }
-    text.remove_prefix(newline + 1);
-  }
-  return text.substr(0, text.find('\n'));
-}
-
 std::optional<ArticleFile> read_seed(std::string_view text) {
   const std::optional<ArticleHead> head = read_article_head_of(text);
-  const std::string_view link_line = line_at(text, 1);
+  const std::string_view link_line = article_parts::line_at(text, 1);
   if (!head || !link_line.ends_with(')') ||
       link_line.size() < head->title_md.size() + 4) {
     return std::nullopt;
@@ -115,30 +79,16 @@ std::optional<ArticleFile> read_seed(std::string_view text) {
   const std::size_t title_end = 1 + head->title_md.size();
   file.article.link = std::string(
       link_line.substr(title_end + 2, link_line.size() - title_end - 3));
-  if (!take_html_line(line_at(text, 4), file.article)) {
+  if (!take_html_line(article_parts::line_at(text, 4), file.article)) {
     return std::nullopt;
   }
   return file;
 }
 
-// cmark-gfm's HTML of Obsidian's body, on one line again through the
-// sanitizer (the HTML came from a sanitized body in the first place).
+// Obsidian's body as HTML again, on one line through the sanitizer (it
+// came from a sanitized body in the first place).
 std::string markdown_to_html(const std::string& markdown) {
-  cmark_gfm_core_extensions_ensure_registered();
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_UNSAFE);
-  for (const char* name : {"table", "strikethrough"}) {
-    cmark_parser_attach_syntax_extension(parser,
-                                         cmark_find_syntax_extension(name));
-  }
-  cmark_parser_feed(parser, markdown.data(), markdown.size());
-  cmark_node* document = cmark_parser_finish(parser);
-  char* html = cmark_render_html(document, CMARK_OPT_UNSAFE,
-                                 cmark_parser_get_syntax_extensions(parser));
-  std::string out(html);
-  std::free(html);
-  cmark_node_free(document);
-  cmark_parser_free(parser);
-  return sanitize_html(out, {}).html;
+  return sanitize_html(gfm_to_html(markdown), {}).html;
 }
 
 std::optional<ArticleFile> read_front_matter_file(std::string_view text) {

@@ -92,6 +92,17 @@ std::string obsidian_lead(const Article& article) {
   return html_to_markdown(html);
 }
 
+std::string_view line_at(std::string_view text, int index) {
+  for (; index > 0; --index) {
+    const auto newline = text.find('\n');
+    if (newline == std::string_view::npos) {
+      return {};
+    }
+    text.remove_prefix(newline + 1);
+  }
+  return text.substr(0, text.find('\n'));
+}
+
 }  // namespace article_parts
 
 namespace {
@@ -256,17 +267,6 @@ std::optional<UnixTime> published_of(std::string_view header) {
   return parse_date(header.substr(kOpen.size(), close - kOpen.size()));
 }
 
-std::string_view nth_line(std::string_view text, int index) {
-  for (; index > 0; --index) {
-    const auto newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      return {};
-    }
-    text.remove_prefix(newline + 1);
-  }
-  return text.substr(0, text.find('\n'));
-}
-
 // Hugo's and Obsidian's front matter, and a template's that names its
 // fields alike: the capture time is `captured` (else `created`), the
 // publication `published`, else a `date` other than the capture time.
@@ -300,13 +300,14 @@ std::optional<ArticleHead> read_article_head_of(std::string_view text) {
     return fields ? head_of_front_matter(*fields) : std::nullopt;
   }
   const std::optional<std::int64_t> captured =
-      captured_ms_of(nth_line(text, 0));
-  std::optional<std::string> title = link_text_of(nth_line(text, 1));
+      captured_ms_of(article_parts::line_at(text, 0));
+  std::optional<std::string> title =
+      link_text_of(article_parts::line_at(text, 1));
   if (!captured || !title) {
     return std::nullopt;
   }
-  return ArticleHead{std::move(*title), published_of(nth_line(text, 4)),
-                     *captured};
+  return ArticleHead{std::move(*title),
+                     published_of(article_parts::line_at(text, 4)), *captured};
 }
 
 bool has_complete_head(std::string_view text) {

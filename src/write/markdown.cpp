@@ -1,5 +1,9 @@
 #include "feedmark/write/markdown.h"
 
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
@@ -497,6 +501,24 @@ std::string html_to_markdown(std::string_view html) {
 std::string html_to_markdown_through_gumbo(std::string_view html) {
   const html::ParsedFragment fragment(html);
   return markdown::markdown_of(fragment.children());
+}
+
+std::string gfm_to_html(const std::string& markdown) {
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_UNSAFE);
+  for (const char* name : {"table", "strikethrough"}) {
+    cmark_parser_attach_syntax_extension(parser,
+                                         cmark_find_syntax_extension(name));
+  }
+  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  cmark_node* document = cmark_parser_finish(parser);
+  char* html = cmark_render_html(document, CMARK_OPT_UNSAFE,
+                                 cmark_parser_get_syntax_extensions(parser));
+  std::string out(html);
+  std::free(html);
+  cmark_node_free(document);
+  cmark_parser_free(parser);
+  return out;
 }
 
 }  // namespace feedmark

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "feedmark/cli/streams.h"
+#include "feedmark/decode/decode.h"
 #include "feedmark/fetch/fetch.h"
 
 namespace feedmark {
@@ -15,9 +16,12 @@ struct ExtractCommand {
   std::string user_agent;
 };
 
-/// A page's bytes: downloaded (a URL), or read (a file, - for stdin).
-Result<Response> read_page(const std::string& source, const HttpOptions& http,
-                           const std::string& user_agent);
+/// A web page, downloaded (a URL) or read (a file, - for stdin), and
+/// decoded as a page; its base_url is `base`, else the URL it came from.
+Result<Document> read_decoded_page(const std::string& source,
+                                   const std::string& base,
+                                   const HttpOptions& http,
+                                   const std::string& user_agent);
 
 /// Prints the article of one page as one JSON line (SPEC "Full text");
 /// exit 1 with one line on stderr when the page cannot be read or holds

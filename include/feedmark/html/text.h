@@ -11,6 +11,10 @@ namespace feedmark {
 /// whitespace collapsed, trimmed.
 std::string html_to_text(std::string_view html);
 
+/// The reverse of append_html_escaped, as renderers write those escapes:
+/// &amp; &lt; &gt; &quot; &#39; &#x27; decoded, anything else left as it is.
+std::string unescape_basic_html(std::string_view text);
+
 /// Escapes &, <, > (and " when `attribute`) for HTML.
 void append_html_escaped(std::string& out, std::string_view text,
                          bool attribute = false);

@@ -21,6 +21,10 @@ std::string html_to_markdown(std::string_view html);
 /// tests and the fuzzer check it).
 std::string html_to_markdown_through_gumbo(std::string_view html);
 
+/// cmark-gfm's HTML of `markdown`, with GFM tables and strikethrough and
+/// raw HTML kept (as Obsidian and GitHub read it).
+std::string gfm_to_html(const std::string& markdown);
+
 /// `text` escaped to stand as itself inside a paragraph: `\ * _ [ ] < >
 /// ` ~` always, `&` where it would start an entity reference.
 void append_markdown_escaped(std::string& out, std::string_view text);
