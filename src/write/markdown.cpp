@@ -329,7 +329,7 @@ void append_pre_text(std::string& out, const GumboNode* node, int depth) {
 void BlockWriter::code_block(const GumboNode* node) {
   if (holds_link_or_image(node, 0)) {
     std::string html;
-    append_html(html, node, 0);
+    append_html(html, node, 0, RawHtml::kBlock);
     add(std::move(html));
     return;
   }
@@ -437,7 +437,7 @@ void BlockWriter::table(const GumboNode* node, int depth) {
   const std::vector<const GumboNode*> rows = rows_of(node);
   if (!is_simple_table(rows, depth)) {
     std::string html;
-    append_html(html, node, depth);
+    append_html(html, node, depth, RawHtml::kBlock);
     add(std::move(html));
     return;
   }

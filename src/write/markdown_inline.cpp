@@ -457,7 +457,7 @@ void InlineWriter::node(const GumboNode* node, int depth) {
     case GUMBO_TAG_SVG:
     case GUMBO_TAG_MATH: {
       std::string html;
-      append_html(html, node, depth);
+      append_html(html, node, depth, RawHtml::kInline);
       markup(html);
       return;
     }
@@ -489,17 +489,23 @@ std::string raw_text_of(const GumboNode* node) {
   return out;
 }
 
-void append_html(std::string& out, const GumboNode* node, int depth) {
+void append_html(std::string& out, const GumboNode* node, int depth,
+                 RawHtml kind) {
   if (html::is_text(node)) {
     std::string escaped;
     append_html_escaped(escaped, node->v.text.text);
-    // A blank line would end an HTML block early.
     for (char c : escaped) {
       if (c == '\n') {
-        out += "&#10;";
-      } else {
-        out += c;
+        out += "&#10;";  // a blank line would end an HTML block early
+        continue;
       }
+      // Inline, "[x](y)" in an SVG's <title> would become a link ("&" is
+      // left: it starts the entities just written).
+      if (kind == RawHtml::kInline &&
+          std::string_view("\\[]*_`~!").find(c) != std::string_view::npos) {
+        out += '\\';
+      }
+      out += c;
     }
     return;
   }
@@ -531,7 +537,7 @@ void append_html(std::string& out, const GumboNode* node, int depth) {
     out += '>';
   }
   for (unsigned i = 0; i < element.children.length; ++i) {
-    append_html(out, html::child(element.children, i), depth + 1);
+    append_html(out, html::child(element.children, i), depth + 1, kind);
   }
   if (known && !is_void(element.tag)) {
     out += "</";

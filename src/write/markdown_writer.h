@@ -62,8 +62,13 @@ bool holds_link_or_image(const GumboNode* node, int depth);
 /// Whether the tag starts a block of its own in Markdown.
 bool is_block_tag(GumboTag tag);
 
+/// How HTML kept in Markdown is read: an HTML block is passed through as it
+/// is, but between inline tags CommonMark reads the text as Markdown.
+enum class RawHtml { kBlock, kInline };
+
 /// The node as HTML (tag, attributes, content): what Markdown cannot say.
-void append_html(std::string& out, const GumboNode* node, int depth);
+void append_html(std::string& out, const GumboNode* node, int depth,
+                 RawHtml kind);
 
 /// The text of a node and its descendants, as it is (for code).
 std::string raw_text_of(const GumboNode* node);

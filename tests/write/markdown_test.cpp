@@ -158,6 +158,10 @@ TEST_CASE("Hostile bodies round-trip through cmark-gfm", "[markdown]") {
       "<dl><dt>term</dt><dd>def</dd></dl><figure><img src=\"f.png\">"
       "<figcaption>cap</figcaption></figure>",
       "<p>中文，<em>「引用」</em>。<b>粗</b>体</p>",
+      // Text inside HTML kept inline is Markdown to CommonMark.
+      "<p>a <svg><title>[x](y) *a* _b_ `c` ~d~ \\ !e</title></svg> b</p>",
+      "<p><a href=\"https://x.example/a\">a[b <svg><a><title><a "
+      "href=\"https://x.example/b\">in</a></title></a></svg></a></p>",
   };
   for (const char* body : bodies) {
     const auto r = markdown_round_trip(body);
