@@ -32,6 +32,12 @@ seeds=$(find "$corpus" -type f | wc -l)
 
 # Feeds are small (the fixtures are under 7 KiB); 32 KiB leaves room for deep
 # nesting while keeping each run fast. One input taking 10 s is a hang.
+# Markdown bodies that do not round-trip exactly are saved here, not fatal
+# (FEEDMARK_FUZZ_STRICT=1 makes them fatal, for a run meant to find them).
+reports=$build/reports
+rm -rf "$reports"
+mkdir -p "$reports"
+export FEEDMARK_FUZZ_REPORTS=$reports
 export ASAN_OPTIONS="allow_addr2line=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 echo "fuzz: $seconds s from $seeds seeds (log: $log)"
 status=0
@@ -49,3 +55,8 @@ if [ "$status" -ne 0 ]; then
 fi
 echo "fuzz: ${runs:-?} executions in $seconds s, corpus $seeds -> $files files," \
   "no crash, leak or timeout"
+found=$(find "$reports" -type f | wc -l)
+if [ "$found" -gt 0 ]; then
+  echo "fuzz: $found input(s) whose Markdown body does not round-trip exactly" \
+    "(fidelity, not safety): $reports/"
+fi

@@ -73,7 +73,9 @@ void append_html(std::string& out, const GumboNode* node, int depth,
 /// The text of a node and its descendants, as it is (for code).
 std::string raw_text_of(const GumboNode* node);
 
-/// Depth beyond which nodes are read for their text alone.
-inline constexpr int kMaxDepth = 200;
+/// Depth beyond which nodes are read for their text alone: past what a
+/// sanitized body can hold (html::kMaxDepth elements, two levels of the
+/// walk each in lists and tables), so that no link or image is dropped.
+inline constexpr int kMaxDepth = 640;
 
 }  // namespace feedmark::markdown

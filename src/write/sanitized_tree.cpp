@@ -5,7 +5,7 @@
 namespace feedmark::markdown {
 namespace {
 
-constexpr std::size_t kMaxDepth = 400;
+constexpr std::size_t kMaxDepth = 640;
 
 GumboVector vector_of(std::vector<void*>& items) {
   return {items.data(), static_cast<unsigned>(items.size()),

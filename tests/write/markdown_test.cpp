@@ -140,6 +140,16 @@ TEST_CASE("Bodies outside the sanitizer's form still go through gumbo",
   }
   const std::string body = "<p>" + deep + "</p><p>" + deep + "</p>";
   CHECK(md(body) == feedmark::html_to_markdown_through_gumbo(body));
+  // As deep as a sanitized body goes, a link is still a link.
+  std::string nested;
+  for (int i = 0; i < 250; ++i) {
+    nested += "<div>";
+  }
+  nested += "<ul><li><a href=\"https://x.example/\">x</a></li></ul>";
+  for (int i = 0; i < 250; ++i) {
+    nested += "</div>";
+  }
+  CHECK(md(nested) == "- [x](https://x.example/)\n");
 }
 
 TEST_CASE("Hostile bodies round-trip through cmark-gfm", "[markdown]") {
