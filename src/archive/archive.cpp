@@ -31,33 +31,6 @@ std::optional<std::string> read_whole_file(const fs::path& path) {
   return std::move(text).str();
 }
 
-// "[title](link)": the title ends at the first "](" whose "]" is not
-// escaped; escape_markdown_text escapes every "]" of a title.
-std::optional<std::string> link_text_of(std::string_view line) {
-  if (!line.starts_with('[')) {
-    return std::nullopt;
-  }
-  for (std::size_t i = 1; i + 1 < line.size(); ++i) {
-    if (line[i] == '\\') {
-      ++i;
-    } else if (line[i] == ']' && line[i + 1] == '(') {
-      return std::string(line.substr(1, i - 1));
-    }
-  }
-  return std::nullopt;
-}
-
-std::string_view line_at(std::string_view text, int index) {
-  for (int i = 0; i < index; ++i) {
-    const auto newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      return {};
-    }
-    text.remove_prefix(newline + 1);
-  }
-  return text.substr(0, text.find('\n'));
-}
-
 bool is_hex16(std::string_view name) {
   return name.size() == 16 && std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

@@ -13,10 +13,6 @@ namespace feedmark {
 /// The whole file, or nothing if it cannot be read.
 std::optional<std::string> read_whole_file(const std::filesystem::path& path);
 
-/// The text of a line's leading Markdown link: "[a \] b](x)" -> "a \] b".
-std::optional<std::string> link_text_of(std::string_view line);
-
-/// Line `index` (from 0) of `text`, without its newline; "" past the end.
-std::string_view line_at(std::string_view text, int index);
+// link_text_of and line_at: feedmark/write/write.h.
 
 }  // namespace feedmark

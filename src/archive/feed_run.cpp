@@ -372,8 +372,7 @@ void FeedRun::save() {
 // files in its layout (index.md becomes _index.md, or back).
 void FeedRun::switch_format() {
   const std::string shape = options_.renderer.shape();
-  if ((state_.format.empty() ? "seed" : state_.format) == shape ||
-      writer_.first_error()) {
+  if (state_.format == shape || writer_.first_error()) {
     return;
   }
   std::unordered_set<std::string> written;

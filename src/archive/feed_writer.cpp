@@ -79,8 +79,9 @@ ExtractOptions FeedWriter::make_extract_options() const {
 // Seed files show nothing of the feed and leave the fingerprints as they
 // were before formats; the others show the feed's title.
 std::string FeedWriter::rendering() const {
-  const std::string shape = options_.renderer.shape();
-  return shape == "seed" ? std::string() : shape + "\n" + feed_.title;
+  return options_.renderer.writes_seed()
+             ? std::string()
+             : options_.renderer.shape() + "\n" + feed_.title;
 }
 
 // Whether the file at `path` already is the article as rendered: trusted
@@ -228,9 +229,9 @@ void FeedWriter::write(ItemWork& w) {
   w.entry.published = w.article.published;
   // What the article says, whenever it was captured: seed's capture time
   // is its first line alone; the other formats state it in places.
-  w.entry.digest = short_hash(renderer.shape() == "seed"
-                                  ? std::string(article_content(rendered))
-                                  : renderer.assemble(prepared, 0));
+  w.entry.digest = renderer.writes_seed()
+                       ? short_hash(article_content(rendered))
+                       : short_hash(renderer.assemble(prepared, 0));
   if (item != nullptr && item->entry.size >= 0) {
     w.before = item->entry;  // else a failed write: the file tells
   }

@@ -90,7 +90,7 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
       return state;
     }
     state.body = j.value("body", "");
-    state.format = j.value("format", "");
+    state.format = j.value("format", "seed");
     for (const json& item : j.at("current")) {
       state.current.push_back(
           {item.at("id").get<std::string>(),
@@ -126,7 +126,7 @@ Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
     out += " " + line + ",\n";
   }
   // Only once it is not seed: the states of seed archives stay as they were.
-  if (!state.format.empty() && state.format != "seed") {
+  if (state.format != "seed") {
     out += " " + field("format", state.format) + ",\n";
   }
   if (state.months) {

@@ -138,8 +138,7 @@ void FetchRun::plan_request(const FeedJob& job) {
   // Validators only for a feed whose articles are all there: a 304 must
   // never leave an article deleted or damaged.
   if (state && current_articles_intact(dir, *state) &&
-      (state->format.empty() ? "seed" : state->format) ==
-          job.options.renderer.shape()) {
+      state->format == job.options.renderer.shape()) {
     request.etag = state->etag;
     request.last_modified = state->last_modified;
   }

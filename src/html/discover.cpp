@@ -12,8 +12,9 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 
-// RFC 4287 and JSON Feed's types; "application/json" only with a feed's
-// title is too vague, and sites use it for other APIs.
+// RSS, Atom (RFC 4287), RDF and JSON Feed types, and the generic XML ones
+// sites label their RSS with; not "application/json", which sites use for
+// other APIs (oEmbed, WordPress's REST links).
 bool is_feed_type(std::string_view type) {
   const std::string t = ascii_lowercase(trim(type.substr(0, type.find(';'))));
   return t == "application/rss+xml" || t == "application/atom+xml" ||

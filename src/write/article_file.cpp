@@ -6,6 +6,7 @@
 #include "feedmark/write/format.h"
 #include "feedmark/write/front_matter.h"
 #include "feedmark/write/markdown.h"
+#include "feedmark/write/write.h"
 #include "write/article_parts.h"
 
 namespace feedmark {
@@ -67,7 +68,7 @@ bool take_html_line(std::string_view line, Article& a) {
 
 std::optional<ArticleFile> read_seed(std::string_view text) {
   const std::optional<ArticleHead> head = read_article_head_of(text);
-  const std::string_view link_line = article_parts::line_at(text, 1);
+  const std::string_view link_line = line_at(text, 1);
   if (!head || !link_line.ends_with(')') ||
       link_line.size() < head->title_md.size() + 4) {
     return std::nullopt;
@@ -79,7 +80,7 @@ std::optional<ArticleFile> read_seed(std::string_view text) {
   const std::size_t title_end = 1 + head->title_md.size();
   file.article.link = std::string(
       link_line.substr(title_end + 2, link_line.size() - title_end - 3));
-  if (!take_html_line(article_parts::line_at(text, 4), file.article)) {
+  if (!take_html_line(line_at(text, 4), file.article)) {
     return std::nullopt;
   }
   return file;

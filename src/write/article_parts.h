@@ -17,9 +17,6 @@ std::string render_header(const Article& article);
 /// (wrapped in a <div> unless it starts with a block tag).
 std::string html_line(const std::string& header, const std::string& body);
 
-/// Line `index` (from 0) of `text`, without its newline; "" past the end.
-std::string_view line_at(std::string_view text, int index);
-
 /// Obsidian's lead: `![caption](image)`, then the caption in italics.
 std::string obsidian_lead(const Article& article);
 

@@ -92,17 +92,6 @@ std::string obsidian_lead(const Article& article) {
   return html_to_markdown(html);
 }
 
-std::string_view line_at(std::string_view text, int index) {
-  for (; index > 0; --index) {
-    const auto newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      return {};
-    }
-    text.remove_prefix(newline + 1);
-  }
-  return text.substr(0, text.find('\n'));
-}
-
 }  // namespace article_parts
 
 namespace {
@@ -238,23 +227,6 @@ std::optional<std::int64_t> captured_ms_of(std::string_view line) {
   return value;
 }
 
-// "[a \] b](x)" -> "a \] b"
-std::optional<std::string> link_text_of(std::string_view line) {
-  if (!line.starts_with('[')) {
-    return std::nullopt;
-  }
-  for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '\\') {
-      ++i;
-    } else if (line[i] == ']') {
-      return line.substr(i + 1).starts_with('(')
-                 ? std::optional<std::string>(line.substr(1, i - 1))
-                 : std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<UnixTime> published_of(std::string_view header) {
   constexpr std::string_view kOpen = "<div><i>";
   if (!header.starts_with(kOpen)) {
@@ -299,15 +271,13 @@ std::optional<ArticleHead> read_article_head_of(std::string_view text) {
     const std::optional<FrontMatterFields> fields = read_front_matter(text);
     return fields ? head_of_front_matter(*fields) : std::nullopt;
   }
-  const std::optional<std::int64_t> captured =
-      captured_ms_of(article_parts::line_at(text, 0));
-  std::optional<std::string> title =
-      link_text_of(article_parts::line_at(text, 1));
+  const std::optional<std::int64_t> captured = captured_ms_of(line_at(text, 0));
+  std::optional<std::string> title = link_text_of(line_at(text, 1));
   if (!captured || !title) {
     return std::nullopt;
   }
-  return ArticleHead{std::move(*title),
-                     published_of(article_parts::line_at(text, 4)), *captured};
+  return ArticleHead{std::move(*title), published_of(line_at(text, 4)),
+                     *captured};
 }
 
 bool has_complete_head(std::string_view text) {

@@ -35,6 +35,33 @@ std::string render_article(const Article& article, std::int64_t captured_ms) {
   return ArticleRenderer().render(article, kNoFeed, captured_ms);
 }
 
+// "[title](link)": the title ends at the first "](" whose "]" is not
+// escaped; escape_markdown_text escapes every "]" of a title.
+std::optional<std::string> link_text_of(std::string_view line) {
+  if (!line.starts_with('[')) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 1; i + 1 < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == ']' && line[i + 1] == '(') {
+      return std::string(line.substr(1, i - 1));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view line_at(std::string_view text, int index) {
+  for (int i = 0; i < index; ++i) {
+    const auto newline = text.find('\n');
+    if (newline == std::string_view::npos) {
+      return {};
+    }
+    text.remove_prefix(newline + 1);
+  }
+  return text.substr(0, text.find('\n'));
+}
+
 std::string_view article_content(std::string_view rendered) {
   const auto newline = rendered.find('\n');
   return newline == std::string_view::npos ? std::string_view()

@@ -68,9 +68,9 @@ struct FeedState {
   /// 304 or an unchanged body vouches for.
   std::vector<CurrentItem> current;
   /// The shape its articles were last written in (ArticleRenderer::shape;
-  /// "" before formats, which is "seed"): another one is a switch of
-  /// format, which rewrites every article of the folder once.
-  std::string format;
+  /// a state written before formats has none: "seed"): another one is a
+  /// switch of format, which rewrites every article of the folder once.
+  std::string format = "seed";
   /// The folder's articles by month; nothing if not known (no state, or one
   /// from an older feedmark), and then the index is rebuilt from the files.
   std::optional<MonthCounts> months;

@@ -60,6 +60,11 @@ class ArticleRenderer {
   }
 
   ArticleFormat format() const { return format_; }
+  /// Seed's five-line files, no template: their capture time is their
+  /// first line alone.
+  bool writes_seed() const {
+    return template_ == nullptr && format_ == ArticleFormat::kSeed;
+  }
   bool has_template() const { return template_ != nullptr; }
   /// What shapes the files, for fingerprints: "hugo", "template 3f2a…".
   std::string shape() const;

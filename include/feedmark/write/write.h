@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,12 @@ std::string render_article(const Article& article, std::int64_t captured_ms);
 /// The part of a rendered article after its first (capture time) line: what
 /// decides whether an article changed.
 std::string_view article_content(std::string_view rendered);
+
+/// The text of a line's leading Markdown link: "[a \] b](x)" -> "a \] b".
+std::optional<std::string> link_text_of(std::string_view line);
+
+/// Line `index` (from 0) of `text`, without its newline; "" past the end.
+std::string_view line_at(std::string_view text, int index);
 
 /// A title as Markdown link text: \ [ ] * _ ` < ~ escaped, & only where it
 /// would start an entity reference.
