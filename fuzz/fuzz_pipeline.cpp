@@ -30,6 +30,7 @@
 #include "feedmark/extract/extract.h"
 #include "feedmark/extract/page.h"
 #include "feedmark/fetch/fetch.h"
+#include "feedmark/html/fragment.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/error.h"
 #include "feedmark/util/sha256.h"
@@ -622,8 +623,23 @@ void expect_formats(const Article& article) {
                   article.body_html + "\n---\n" + trip.markdown);
 }
 
+// The direct reader builds gumbo's tree or leaves the fragment to gumbo:
+// its tree is what the sanitizer then trusts (src/html/direct_tree.h).
+void expect_direct_tree_is_gumbos(std::string_view html) {
+  const feedmark::html::ParsedFragment direct(html);
+  if (!direct.read_directly()) {
+    return;
+  }
+  const feedmark::html::ParsedFragment gumbo(
+      html, feedmark::html::FragmentParser::kGumbo);
+  expect(feedmark::html::same_tree(direct.children(), gumbo.children()),
+         "the direct reader builds gumbo's tree", html);
+}
+
 void run_item(const Item& item, const Config& config) {
   expect_item_fields(item);
+  expect_direct_tree_is_gumbos(item.summary_html);
+  expect_direct_tree_is_gumbos(item.content_html);
   feedmark::ExtractOptions options;
   options.image_proxy = config.image_proxy;
   const Article article = feedmark::extract_article(item, options);
@@ -677,6 +693,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::string source = "fuzz-input.xml";
 
   run_page(response.body, config);
+  expect_direct_tree_is_gumbos(response.body);
   feedmark::Result<feedmark::Document> document = feedmark::decode_response(
       std::move(response), source, config.charset.forced);
   if (!document) {

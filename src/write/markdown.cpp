@@ -11,7 +11,6 @@
 
 #include "feedmark/html/fragment.h"
 #include "write/markdown_writer.h"
-#include "write/sanitized_tree.h"
 
 namespace feedmark {
 namespace markdown {
@@ -488,18 +487,14 @@ std::string markdown_of(const GumboVector& nodes) {
 }  // namespace markdown
 
 std::string html_to_markdown(std::string_view html) {
-  // The sanitizer's output is read without a second HTML parse; anything
-  // else goes through gumbo (sanitized_tree.h).
-  // The guard's bounds apply to both ways, so that they build one tree.
-  markdown::SanitizedTree tree;
-  if (html::within_parser_bounds(html) && tree.read(html)) {
-    return markdown::markdown_of(tree.children());
-  }
-  return html_to_markdown_through_gumbo(html);
+  // The sanitizer's output is strict HTML, so this is read without a
+  // second HTML parse (src/html/direct_tree.h).
+  const html::ParsedFragment fragment(html);
+  return markdown::markdown_of(fragment.children());
 }
 
 std::string html_to_markdown_through_gumbo(std::string_view html) {
-  const html::ParsedFragment fragment(html);
+  const html::ParsedFragment fragment(html, html::FragmentParser::kGumbo);
   return markdown::markdown_of(fragment.children());
 }
 

@@ -1,36 +1,50 @@
 #pragma once
 
-// An HTML fragment parsed by gumbo, bounded first (guard.h), and the small
-// helpers every walker of its tree uses.
+// An HTML fragment parsed, bounded first (guard.h), and the small helpers
+// every walker of its tree uses. Tidy fragments are read directly into the
+// tree gumbo would build (src/html/direct_tree.h); the rest go to gumbo.
 
 #include <gumbo.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace feedmark::html {
 
+class DirectTree;
+
+enum class FragmentParser {
+  kDirectFirst,  ///< the direct reader, and gumbo if it declines
+  kGumbo,        ///< gumbo only: what tests compare the direct reader with
+};
+
 /// A parsed fragment; the thread's arena is reset when it goes away.
 class ParsedFragment {
  public:
-  explicit ParsedFragment(std::string_view html);
+  explicit ParsedFragment(std::string_view html,
+                          FragmentParser parser = FragmentParser::kDirectFirst);
   ~ParsedFragment();
   ParsedFragment(const ParsedFragment&) = delete;
   ParsedFragment& operator=(const ParsedFragment&) = delete;
 
   /// The nodes of the fragment: the children of <html> in fragment mode.
-  const GumboVector& children() const {
-    return output_->root->v.element.children;
-  }
+  const GumboVector& children() const { return *children_; }
+  /// Whether the tree was read without gumbo.
+  bool read_directly() const { return direct_ != nullptr; }
 
  private:
   std::string source_;  ///< the input, when it had to be changed
+  std::unique_ptr<DirectTree> direct_;
   GumboOutput* output_ = nullptr;
+  const GumboVector* children_ = nullptr;
 };
 
-/// Whether gumbo is given `html` as it is: none of the parser's bounds
-/// (guard.h: depth, nodes, attributes, open formatting elements) cuts it.
-bool within_parser_bounds(std::string_view html);
+/// Whether two trees are the same to every walker of them: node types,
+/// tags, namespaces, attribute names and values in order, text, and
+/// whether an element came from an end tag ("</br>"). For tests and the
+/// fuzzer, which hold the direct reader to gumbo.
+bool same_tree(const GumboVector& a, const GumboVector& b);
 
 inline const GumboNode* child(const GumboVector& v, unsigned i) {
   return static_cast<const GumboNode*>(v.data[i]);

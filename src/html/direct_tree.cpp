@@ -1,0 +1,530 @@
+#include "html/direct_tree.h"
+
+#include "feedmark/decode/decode.h"
+#include "feedmark/html/fragment.h"
+#include "feedmark/html/tags.h"
+#include "feedmark/util/text.h"
+#include "html/references.h"
+
+namespace feedmark::html {
+namespace {
+
+constexpr std::size_t kMaxDepth = 640;
+
+GumboVector vector_of(std::vector<void*>& items) {
+  return {items.data(), static_cast<unsigned>(items.size()),
+          static_cast<unsigned>(items.size())};
+}
+
+// The text between tags, its references read: false if one is unsure.
+bool decode(std::string_view text, ReferenceContext context, std::string& out) {
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const std::size_t amp = text.find('&');
+    out.append(text.substr(0, amp));
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    text.remove_prefix(amp);
+    if (!take_reference(text, context, out)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Characters gumbo's input stream changes: CR (to LF), NUL, and the code
+// points it replaces with U+FFFD (C0 controls but tab, LF and FF; DEL and
+// the C1 controls; U+FDD0-U+FDEF; U+xFFFE and U+xFFFF). Text holding one is
+// left to gumbo. Checked on bytes: a lead byte and its next ones.
+bool gumbo_would_change(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = s[i];
+    if (c < 0x20) {
+      if (c != '\t' && c != '\n' && c != '\f') {
+        return true;
+      }
+    } else if (c == 0x7F) {
+      return true;
+    } else if (c == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
+      return true;
+    } else if (c == 0xEF && i + 2 < n &&
+               ((s[i + 1] == 0xB7 && s[i + 2] >= 0x90 && s[i + 2] <= 0xAF) ||
+                (s[i + 1] == 0xBF && s[i + 2] >= 0xBE))) {
+      return true;
+    } else if (c >= 0xF0 && i + 3 < n && s[i + 2] == 0xBF && s[i + 3] >= 0xBE) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// A tag's name: letters and digits. Others ("<x-y>", "<a\"b>") belong to
+// elements gumbo does not know, or to names only its tokenizer reads.
+std::string_view take_tag_name(std::string_view& html) {
+  std::size_t n = 0;
+  while (n < html.size() &&
+         (is_alpha(html[n]) || (n > 0 && html[n] >= '0' && html[n] <= '9'))) {
+    ++n;
+  }
+  const std::string_view name = html.substr(0, n);
+  html.remove_prefix(n);
+  return name;
+}
+
+// An attribute's name, in lower case as the tokenizer gives it; "" if it
+// holds a character this reader leaves to gumbo ('"', "'", '<').
+std::string take_attribute_name(std::string_view& html) {
+  std::string name;
+  std::size_t n = 0;
+  for (; n < html.size(); ++n) {
+    const char c = html[n];
+    if (is_space(c) || c == '/' || c == '>' || c == '=') {
+      break;
+    }
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_' &&
+        c != ':' && c != '.') {
+      return {};
+    }
+    name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  html.remove_prefix(n);
+  return name;
+}
+
+std::size_t skip_spaces(std::string_view& html) {
+  std::size_t n = 0;
+  while (n < html.size() && is_space(html[n])) {
+    ++n;
+  }
+  html.remove_prefix(n);
+  return n;
+}
+
+bool has_attribute(const std::vector<void*>& attributes,
+                   std::string_view name) {
+  for (const void* a : attributes) {
+    if (static_cast<const GumboAttribute*>(a)->name == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Where table content needs an element the tags do not spell, which the
+// parser inserts ("<table><tr>" gets a <tbody>): gumbo's business.
+bool needs_implied_parent(GumboTag parent, GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_TR:
+      return parent != GUMBO_TAG_TBODY && parent != GUMBO_TAG_THEAD &&
+             parent != GUMBO_TAG_TFOOT;
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      return parent != GUMBO_TAG_TR;
+    case GUMBO_TAG_COL:
+      return parent != GUMBO_TAG_COLGROUP;
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_COLGROUP:
+      return parent != GUMBO_TAG_TABLE;
+    default:
+      // Anything else straight inside a table part is moved out of it.
+      return parent == GUMBO_TAG_TABLE || parent == GUMBO_TAG_TBODY ||
+             parent == GUMBO_TAG_THEAD || parent == GUMBO_TAG_TFOOT ||
+             parent == GUMBO_TAG_TR || parent == GUMBO_TAG_COLGROUP;
+  }
+}
+
+bool is_table_part_container(GumboTag tag) {
+  return tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_TBODY ||
+         tag == GUMBO_TAG_THEAD || tag == GUMBO_TAG_TFOOT ||
+         tag == GUMBO_TAG_TR || tag == GUMBO_TAG_COLGROUP;
+}
+
+bool is_heading(GumboTag tag) {
+  return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6;
+}
+
+// Start tags the parser treats by their own rules, or that the sanitizer
+// never writes: left to gumbo wherever they appear.
+bool has_own_rules(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_RB:
+    case GUMBO_TAG_RT:
+    case GUMBO_TAG_RP:
+    case GUMBO_TAG_RTC:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_OPTGROUP:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_XMP:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_PLAINTEXT:
+    case GUMBO_TAG_IMAGE:
+    case GUMBO_TAG_ISINDEX:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_FRAME:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_table_tag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_COLGROUP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// Where a start tag is not simply a child of the open element, because
+// the parser closes or moves something first (HTML §13.2.6.4.7): the
+// sanitizer can write such nestings when it unwraps an element that kept
+// them apart ("<a><object><a>" without the object). Conservative: a rule
+// that might apply is enough to leave the body to gumbo.
+bool DirectTree::reparented(GumboTag tag) const {
+  if (has_own_rules(tag)) {
+    return true;
+  }
+  if (open_.empty()) {
+    return is_table_tag(tag);  // a table part alone switches the mode
+  }
+  if (needs_implied_parent(top_tag(), tag) ||
+      (is_heading(tag) && is_heading(top_tag()))) {
+    return true;
+  }
+  const bool list_item =
+      tag == GUMBO_TAG_LI || tag == GUMBO_TAG_DD || tag == GUMBO_TAG_DT;
+  for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
+    const GumboTag open = it->node->v.element.tag;
+    if ((open == tag && (tag == GUMBO_TAG_A || tag == GUMBO_TAG_NOBR ||
+                         tag == GUMBO_TAG_BUTTON)) ||
+        (open == GUMBO_TAG_P && closes_p(tag))) {
+      return true;
+    }
+    if (list_item) {
+      if (open == GUMBO_TAG_LI || open == GUMBO_TAG_DD ||
+          open == GUMBO_TAG_DT) {
+        return true;
+      }
+      if (is_special(open) && open != GUMBO_TAG_ADDRESS &&
+          open != GUMBO_TAG_DIV && open != GUMBO_TAG_P) {
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+GumboTag DirectTree::top_tag() const {
+  return open_.back().node->v.element.tag;
+}
+
+GumboNode* DirectTree::add_node(GumboNodeType type) {
+  GumboNode& node = nodes_.emplace_back();
+  node = GumboNode{};
+  node.type = type;
+  std::vector<void*>& siblings =
+      open_.empty() ? vectors_.front() : *open_.back().children;
+  node.parent = open_.empty() ? nullptr : open_.back().node;
+  node.index_within_parent = siblings.size();
+  siblings.push_back(&node);
+  return &node;
+}
+
+const char* DirectTree::keep(std::string text) {
+  return strings_.emplace_back(std::move(text)).c_str();
+}
+
+void DirectTree::close_top(std::string_view end_tag) {
+  GumboNode* node = open_.back().node;
+  node->v.element.children = vector_of(*open_.back().children);
+  node->v.element.original_end_tag = {end_tag.data(), end_tag.size()};
+  open_.pop_back();
+}
+
+bool DirectTree::add_text(std::string text) {
+  if (gumbo_would_change(text)) {
+    return false;
+  }
+  // As the HTML parser does, a newline right after <pre> is not content.
+  if (!open_.empty() && open_.back().children->empty() &&
+      (top_tag() == GUMBO_TAG_PRE || top_tag() == GUMBO_TAG_LISTING) &&
+      text.starts_with('\n')) {
+    text.erase(0, 1);
+  }
+  if (text.empty()) {
+    return true;
+  }
+  const bool blank = only_whitespace(text);
+  if (!blank && !open_.empty() && is_table_part_container(top_tag())) {
+    return false;  // the parser would move it out of the table
+  }
+  GumboNode* node = add_node(blank ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT);
+  node->v.text.text = keep(std::move(text));
+  return true;
+}
+
+// Text up to the next tag or comment. A '<' that starts neither ("a < b",
+// "<3") is text, as the tokenizer reads it.
+bool DirectTree::read_text(std::string_view& html) {
+  std::string text;
+  while (!html.empty()) {
+    const std::size_t stop = html.find_first_of("<&");
+    text.append(html.substr(0, stop));
+    if (stop == std::string_view::npos) {
+      html = {};
+      break;
+    }
+    html.remove_prefix(stop);
+    if (html.front() == '&') {
+      if (!take_reference(html, ReferenceContext::kText, text)) {
+        return false;
+      }
+      continue;
+    }
+    if (html.size() > 1 && (is_alpha(html[1]) || html[1] == '/' ||
+                            html[1] == '!' || html[1] == '?')) {
+      break;
+    }
+    text += '<';
+    html.remove_prefix(1);
+  }
+  return add_text(std::move(text));
+}
+
+// "<!--…-->" with nothing the comment states read their own way: "<!-->",
+// "--" before the end, "--!>".
+bool DirectTree::read_comment(std::string_view& html) {
+  std::string_view rest = html.substr(4);  // "<!--"
+  const std::size_t end = rest.find("--");
+  if (rest.starts_with('>') || rest.starts_with("->") ||
+      end == std::string_view::npos || rest.substr(end, 3) != "-->") {
+    return false;
+  }
+  const std::string_view content = rest.substr(0, end);
+  if (gumbo_would_change(content)) {
+    return false;
+  }
+  GumboNode* node = add_node(GUMBO_NODE_COMMENT);
+  node->v.text.text = keep(std::string(content));
+  html.remove_prefix(4 + end + 3);
+  return true;
+}
+
+// Attributes up to and with the tag's '>' ("/>" sets self_closing_).
+// Double-quoted, single-quoted, unquoted and bare; each name once.
+bool DirectTree::read_attributes(std::string_view& html,
+                                 std::vector<void*>& attributes) {
+  bool needs_space = false;  // after a quoted value: "a='1'b='2'"
+  self_closing_ = false;
+  while (true) {
+    const std::size_t spaces = skip_spaces(html);
+    if (html.empty()) {
+      return false;
+    }
+    if (html.front() == '>' || html.starts_with("/>")) {
+      self_closing_ = html.front() == '/';
+      html.remove_prefix(self_closing_ ? 2 : 1);
+      return true;
+    }
+    if (needs_space && spaces == 0) {
+      return false;
+    }
+    std::string name = take_attribute_name(html);
+    if (name.empty() || has_attribute(attributes, name)) {
+      return false;
+    }
+    std::string value;
+    needs_space = false;
+    std::string_view probe = html;
+    skip_spaces(probe);
+    if (probe.starts_with('=')) {
+      probe.remove_prefix(1);
+      skip_spaces(probe);
+      html = probe;
+      if (html.empty() || html.front() == '>') {
+        return false;
+      }
+      std::string_view raw;
+      if (html.front() == '"' || html.front() == '\'') {
+        const std::size_t close = html.find(html.front(), 1);
+        if (close == std::string_view::npos) {
+          return false;
+        }
+        raw = html.substr(1, close - 1);
+        html.remove_prefix(close + 1);
+        needs_space = true;
+      } else {
+        std::size_t n = 0;
+        while (n < html.size() && !is_space(html[n]) && html[n] != '>') {
+          ++n;
+        }
+        raw = html.substr(0, n);
+        html.remove_prefix(n);
+        if (raw.find_first_of("\"'<=`") != std::string_view::npos) {
+          return false;
+        }
+      }
+      if (!decode(raw, ReferenceContext::kAttribute, value) ||
+          gumbo_would_change(value)) {
+        return false;
+      }
+    }
+    GumboAttribute& a = attributes_.emplace_back();
+    a = GumboAttribute{};
+    a.attr_namespace = GUMBO_ATTR_NAMESPACE_NONE;
+    a.name = keep(std::move(name));
+    a.value = keep(std::move(value));
+    attributes.push_back(&a);
+  }
+}
+
+bool DirectTree::read_start_tag(std::string_view& html) {
+  const char* start = html.data();
+  html.remove_prefix(1);  // '<'
+  const std::string_view name = take_tag_name(html);
+  if (html.empty() ||
+      !(is_space(html.front()) || html.front() == '/' || html.front() == '>')) {
+    return false;
+  }
+  const GumboTag tag =
+      gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
+  if (open_.size() >= kMaxDepth || reparented(tag)) {
+    return false;
+  }
+  std::vector<void*>& attributes = vectors_.emplace_back();
+  if (!read_attributes(html, attributes)) {
+    return false;
+  }
+  GumboNode* node = add_node(GUMBO_NODE_ELEMENT);
+  node->v.element.tag = tag;
+  node->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
+  node->v.element.attributes = vector_of(attributes);
+  node->v.element.original_tag = {start,
+                                  static_cast<size_t>(html.data() - start)};
+  if (is_void(tag)) {
+    return true;
+  }
+  if (self_closing_) {
+    return false;  // "<div/>" opens a div that the parser closes later
+  }
+  open_.push_back({node, &vectors_.emplace_back()});
+  if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) {
+    return read_raw_text(html, tag);
+  }
+  return true;
+}
+
+// A <script>'s or <style>'s content, up to its end tag, as it is. Left to
+// gumbo: "<!--" inside (script's escape states), an end tag with spaces.
+bool DirectTree::read_raw_text(std::string_view& html, GumboTag tag) {
+  const std::string_view name = gumbo_normalized_tagname(tag);
+  for (std::size_t at = html.find("</"); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    const std::string_view after = html.substr(at + 2);
+    if (after.size() <= name.size() ||
+        !iequals(after.substr(0, name.size()), name)) {
+      continue;
+    }
+    const char next = after[name.size()];
+    if (next != '>') {
+      if (is_space(next) || next == '/') {
+        return false;
+      }
+      continue;  // "</scripts": text
+    }
+    const std::string_view content = html.substr(0, at);
+    if (content.find("<!--") != std::string_view::npos ||
+        !add_text(std::string(content))) {
+      return false;
+    }
+    html.remove_prefix(at);
+    return read_end_tag(html);
+  }
+  return false;
+}
+
+bool DirectTree::read_end_tag(std::string_view& html) {
+  const char* start = html.data();
+  html.remove_prefix(2);  // "</"
+  const std::string_view name = take_tag_name(html);
+  if (open_.empty() || !html.starts_with('>') || name.empty() ||
+      gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size())) !=
+          top_tag()) {
+    return false;
+  }
+  html.remove_prefix(1);
+  close_top({start, static_cast<size_t>(html.data() - start)});
+  return true;
+}
+
+bool DirectTree::read(std::string_view html) {
+  // Gumbo reads a stray byte as U+FFFD; decoded feeds never hold one.
+  if (!is_valid_utf8(html)) {
+    return false;
+  }
+  vectors_.emplace_back();  // the top level's
+  while (!html.empty()) {
+    bool ok = true;
+    if (html.front() != '<') {
+      ok = read_text(html);
+    } else if (html.starts_with("</")) {
+      ok = read_end_tag(html);
+    } else if (html.starts_with("<!--")) {
+      ok = read_comment(html);
+    } else if (html.size() > 1 && is_alpha(html[1])) {
+      ok = read_start_tag(html);
+    } else if (html.size() > 1 && (html[1] == '!' || html[1] == '?')) {
+      ok = false;  // a doctype, a processing instruction: bogus comments
+    } else {
+      ok = read_text(html);  // "<" then a space, a digit, the end
+    }
+    if (!ok) {
+      return false;
+    }
+  }
+  if (!open_.empty()) {
+    return false;
+  }
+  root_ = vector_of(vectors_.front());
+  return true;
+}
+
+}  // namespace feedmark::html
