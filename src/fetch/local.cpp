@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "feedmark/fetch/fetch.h"
+#include "feedmark/util/memory.h"
 #include "feedmark/util/url.h"
 
 namespace feedmark {
@@ -32,6 +33,8 @@ Result<std::string> read_bounded(int fd, const std::string& name,
                                  std::size_t size_hint = 0) {
   std::string body;
   std::size_t used = 0;
+  body.reserve(std::max<std::size_t>(size_hint + 1, 1 << 16));
+  advise_huge_pages(body.data(), body.capacity());
   body.resize(std::max<std::size_t>(size_hint + 1, 1 << 16));
   for (;;) {
     if (used == body.size()) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <new>
 
+#include "feedmark/util/parallel.h"
+
 namespace feedmark {
 namespace {
 
@@ -46,6 +48,22 @@ Fingerprint& Fingerprint::add(std::string_view piece) {
   EVP_DigestUpdate(context_->md, &size, sizeof size);
   EVP_DigestUpdate(context_->md, piece.data(), piece.size());
   return *this;
+}
+
+Fingerprint& Fingerprint::add_in_blocks(std::string_view piece) {
+  constexpr std::size_t kBlock = 1 << 20;
+  constexpr std::size_t kDigest = 32;
+  const std::size_t blocks = (piece.size() + kBlock - 1) / kBlock;
+  std::string digests(blocks * kDigest, '\0');
+  parallel_for(blocks, 0, [&](std::size_t i) {
+    const std::string_view block = piece.substr(i * kBlock, kBlock);
+    unsigned int length = 0;
+    EVP_Digest(block.data(), block.size(),
+               reinterpret_cast<unsigned char*>(&digests[i * kDigest]), &length,
+               EVP_sha256(), nullptr);
+  });
+  add(static_cast<long long>(piece.size()));
+  return add(digests);
 }
 
 Fingerprint& Fingerprint::add(long long number) {

@@ -20,6 +20,10 @@ class Fingerprint {
 
   Fingerprint& add(std::string_view piece);
   Fingerprint& add(long long number);
+  /// A large piece (a 36 MB feed) hashed in 1 MiB blocks on every core,
+  /// then the blocks' digests added: twice as fast on two cores, and the
+  /// same bytes always give the same fingerprint (not add()'s).
+  Fingerprint& add_in_blocks(std::string_view piece);
   /// 32 lowercase hex digits (128 bits): plenty to tell versions apart.
   std::string hex();
 
