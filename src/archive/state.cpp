@@ -1,9 +1,11 @@
 // `.state.json`: a feed folder's cache of validators, the last body's
 // fingerprint, the current items and the month counts of its index.
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "archive/json_file.h"
 #include "feedmark/archive/archive.h"
+#include "feedmark/util/parallel.h"
 
 namespace feedmark {
 namespace {
@@ -146,18 +148,29 @@ bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   if (state.current.empty()) {
     return false;
   }
-  std::error_code ec;
-  for (const CurrentItem& item : state.current) {
-    if (item.entry.size < 0 ||
-        (item.image_tries > 0 && item.image_tries < kMaxImageTries) ||
-        (item.page_tries > 0 && item.page_tries < kMaxPageTries) ||
-        fs::file_size(dir / (item.id + ".md"), ec) !=
-            static_cast<std::uintmax_t>(item.entry.size) ||
-        ec) {
-      return false;
+  const auto intact = [&](const CurrentItem& item) {
+    std::error_code ec;
+    return item.entry.size >= 0 &&
+           !(item.image_tries > 0 && item.image_tries < kMaxImageTries) &&
+           !(item.page_tries > 0 && item.page_tries < kMaxPageTries) &&
+           fs::file_size(dir / (item.id + ".md"), ec) ==
+               static_cast<std::uintmax_t>(item.entry.size) &&
+           !ec;
+  };
+  // One stat per article: 5,000 of them are a tenth of a same-document
+  // run, so they are spread over every core, in 16 slices.
+  constexpr std::size_t kSlices = 16;
+  const std::size_t n = state.current.size();
+  std::atomic<bool> all{true};
+  parallel_for(kSlices, 0, [&](std::size_t slice) {
+    for (std::size_t i = slice * n / kSlices;
+         i < (slice + 1) * n / kSlices && all; ++i) {
+      if (!intact(state.current[i])) {
+        all = false;
+      }
     }
-  }
-  return true;
+  });
+  return all;
 }
 
 }  // namespace feedmark
