@@ -144,11 +144,3 @@ std::optional<Bom> find_bom(std::string_view body) {
 }
 
 }  // namespace feedmark::decode_detail
-
-namespace feedmark {
-
-bool is_valid_utf8(std::string_view text) {
-  return decode_detail::first_invalid_utf8(text) == std::string_view::npos;
-}
-
-}  // namespace feedmark

@@ -1,6 +1,9 @@
 #include "html/direct_tree.h"
 
-#include "feedmark/decode/decode.h"
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
 #include "feedmark/html/fragment.h"
 #include "feedmark/html/tags.h"
 #include "feedmark/util/text.h"
@@ -33,30 +36,78 @@ bool decode(std::string_view text, ReferenceContext context, std::string& out) {
   return true;
 }
 
-// Characters gumbo's input stream changes: CR (to LF), NUL, and the code
-// points it replaces with U+FFFD (C0 controls but tab, LF and FF; DEL and
-// the C1 controls; U+FDD0-U+FDEF; U+xFFFE and U+xFFFF). Text holding one is
-// left to gumbo. Checked on bytes: a lead byte and its next ones.
+// Whether eight bytes are all printable ASCII (0x20-0x7E): most of the
+// markup and of Western text, skipped a word at a time.
+bool all_printable_ascii(std::uint64_t chunk) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (chunk - 0x20 * kOnes) & ~chunk & kHigh;
+  const std::uint64_t del_or_high = ((chunk + kOnes) | chunk) & kHigh;
+  return (below_space | del_or_high) == 0;
+}
+
+// The code point of the well-formed UTF-8 sequence at `i` and its length,
+// or length 0 for a stray byte, an overlong form, a surrogate or a code
+// point past U+10FFFF: bytes gumbo reads as U+FFFD.
+std::pair<char32_t, std::size_t> code_point_at(const unsigned char* s,
+                                               std::size_t n, std::size_t i) {
+  const unsigned char c = s[i];
+  const std::size_t length = c < 0xC2   ? 0
+                             : c < 0xE0 ? 2
+                             : c < 0xF0 ? 3
+                             : c < 0xF5 ? 4
+                                        : 0;
+  if (length == 0 || i + length > n) {
+    return {0, 0};
+  }
+  char32_t cp = c & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((s[i + k] & 0xC0) != 0x80) {
+      return {0, 0};
+    }
+    cp = (cp << 6) | (s[i + k] & 0x3F);
+  }
+  const bool overlong =
+      (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    return {0, 0};
+  }
+  return {cp, length};
+}
+
+// Characters gumbo's input stream changes: a byte that is not UTF-8 (to
+// U+FFFD), CR (to LF), NUL, and the code points it replaces or reports
+// (C0 controls but tab, LF and FF; DEL and the C1 controls;
+// U+FDD0-U+FDEF; U+xFFFE and U+xFFFF). Text holding one is left to gumbo.
+// Every byte of a fragment the reader takes passes here (text, values,
+// comments) or is ASCII it checked itself (names, spaces).
 bool gumbo_would_change(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, s + i, sizeof chunk);
+      if (all_printable_ascii(chunk)) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = s[i];
-    if (c < 0x20) {
-      if (c != '\t' && c != '\n' && c != '\f') {
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f') || c == 0x7F) {
         return true;
       }
-    } else if (c == 0x7F) {
-      return true;
-    } else if (c == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
-      return true;
-    } else if (c == 0xEF && i + 2 < n &&
-               ((s[i + 1] == 0xB7 && s[i + 2] >= 0x90 && s[i + 2] <= 0xAF) ||
-                (s[i + 1] == 0xBF && s[i + 2] >= 0xBE))) {
-      return true;
-    } else if (c >= 0xF0 && i + 3 < n && s[i + 2] == 0xBF && s[i + 3] >= 0xBE) {
+      ++i;
+      continue;
+    }
+    const auto [cp, length] = code_point_at(s, n, i);
+    if (length == 0 || cp < 0xA0 || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+        (cp & 0xFFFE) == 0xFFFE) {
       return true;
     }
+    i += length;
   }
   return false;
 }
@@ -268,8 +319,11 @@ GumboNode* DirectTree::add_node(GumboNodeType type) {
   return &node;
 }
 
-const char* DirectTree::keep(std::string text) {
-  return strings_.emplace_back(std::move(text)).c_str();
+const char* DirectTree::keep(std::string_view text) {
+  char* copy = static_cast<char*>(strings_.allocate(text.size() + 1));
+  std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  return copy;
 }
 
 void DirectTree::close_top(std::string_view end_tag) {
@@ -279,7 +333,7 @@ void DirectTree::close_top(std::string_view end_tag) {
   open_.pop_back();
 }
 
-bool DirectTree::add_text(std::string text) {
+bool DirectTree::add_text(std::string_view text) {
   if (gumbo_would_change(text)) {
     return false;
   }
@@ -287,7 +341,7 @@ bool DirectTree::add_text(std::string text) {
   if (!open_.empty() && open_.back().children->empty() &&
       (top_tag() == GUMBO_TAG_PRE || top_tag() == GUMBO_TAG_LISTING) &&
       text.starts_with('\n')) {
-    text.erase(0, 1);
+    text.remove_prefix(1);
   }
   if (text.empty()) {
     return true;
@@ -297,36 +351,31 @@ bool DirectTree::add_text(std::string text) {
     return false;  // the parser would move it out of the table
   }
   GumboNode* node = add_node(blank ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT);
-  node->v.text.text = keep(std::move(text));
+  node->v.text.text = keep(text);
   return true;
 }
 
 // Text up to the next tag or comment. A '<' that starts neither ("a < b",
-// "<3") is text, as the tokenizer reads it.
+// "<3") is text, as the tokenizer reads it. A reference never reaches past
+// a '<': "&amp<b>" is left to gumbo, like any "&amp" without ';'.
 bool DirectTree::read_text(std::string_view& html) {
-  std::string text;
+  std::string& text = scratch_;  // its capacity kept from text to text
+  text.clear();
   while (!html.empty()) {
-    const std::size_t stop = html.find_first_of("<&");
-    text.append(html.substr(0, stop));
-    if (stop == std::string_view::npos) {
-      html = {};
-      break;
+    const std::string_view run = html.substr(0, html.find('<'));
+    if (!decode(run, ReferenceContext::kText, text)) {
+      return false;
     }
-    html.remove_prefix(stop);
-    if (html.front() == '&') {
-      if (!take_reference(html, ReferenceContext::kText, text)) {
-        return false;
-      }
-      continue;
-    }
-    if (html.size() > 1 && (is_alpha(html[1]) || html[1] == '/' ||
-                            html[1] == '!' || html[1] == '?')) {
+    html.remove_prefix(run.size());
+    if (html.empty() ||
+        (html.size() > 1 && (is_alpha(html[1]) || html[1] == '/' ||
+                             html[1] == '!' || html[1] == '?'))) {
       break;
     }
     text += '<';
     html.remove_prefix(1);
   }
-  return add_text(std::move(text));
+  return add_text(text);
 }
 
 // "<!--…-->" with nothing the comment states read their own way: "<!-->",
@@ -343,7 +392,7 @@ bool DirectTree::read_comment(std::string_view& html) {
     return false;
   }
   GumboNode* node = add_node(GUMBO_NODE_COMMENT);
-  node->v.text.text = keep(std::string(content));
+  node->v.text.text = keep(content);
   html.remove_prefix(4 + end + 3);
   return true;
 }
@@ -371,7 +420,8 @@ bool DirectTree::read_attributes(std::string_view& html,
     if (name.empty() || has_attribute(attributes, name)) {
       return false;
     }
-    std::string value;
+    std::string& value = scratch_;
+    value.clear();
     needs_space = false;
     std::string_view probe = html;
     skip_spaces(probe);
@@ -410,8 +460,8 @@ bool DirectTree::read_attributes(std::string_view& html,
     GumboAttribute& a = attributes_.emplace_back();
     a = GumboAttribute{};
     a.attr_namespace = GUMBO_ATTR_NAMESPACE_NONE;
-    a.name = keep(std::move(name));
-    a.value = keep(std::move(value));
+    a.name = keep(name);
+    a.value = keep(value);
     attributes.push_back(&a);
   }
 }
@@ -471,8 +521,7 @@ bool DirectTree::read_raw_text(std::string_view& html, GumboTag tag) {
       continue;  // "</scripts": text
     }
     const std::string_view content = html.substr(0, at);
-    if (content.find("<!--") != std::string_view::npos ||
-        !add_text(std::string(content))) {
+    if (content.find("<!--") != std::string_view::npos || !add_text(content)) {
       return false;
     }
     html.remove_prefix(at);
@@ -496,10 +545,6 @@ bool DirectTree::read_end_tag(std::string_view& html) {
 }
 
 bool DirectTree::read(std::string_view html) {
-  // Gumbo reads a stray byte as U+FFFD; decoded feeds never hold one.
-  if (!is_valid_utf8(html)) {
-    return false;
-  }
   vectors_.emplace_back();  // the top level's
   while (!html.empty()) {
     bool ok = true;

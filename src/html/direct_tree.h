@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "feedmark/util/arena.h"
+
 namespace feedmark::html {
 
 class DirectTree {
@@ -36,8 +38,8 @@ class DirectTree {
   GumboNode* add_node(GumboNodeType type);
   GumboTag top_tag() const;
   bool reparented(GumboTag tag) const;
-  const char* keep(std::string text);
-  bool add_text(std::string text);
+  const char* keep(std::string_view text);
+  bool add_text(std::string_view text);
   bool read_text(std::string_view& html);
   bool read_comment(std::string_view& html);
   bool read_attributes(std::string_view& html, std::vector<void*>& attributes);
@@ -54,7 +56,8 @@ class DirectTree {
   };
   std::deque<GumboNode> nodes_;
   std::deque<GumboAttribute> attributes_;
-  std::deque<std::string> strings_;
+  Arena strings_{16 << 10};  ///< the text and values, NUL-terminated
+  std::string scratch_;      ///< text being decoded
   std::deque<std::vector<void*>> vectors_;
   std::vector<Open> open_;
   GumboVector root_{};

@@ -52,8 +52,4 @@ std::string_view windows1252_character(unsigned char byte);
 /// Returns how many were replaced: 0 (false) if nothing had to change.
 std::size_t repair_utf8(std::string& text);
 
-/// Whether `text` is well-formed UTF-8: no stray bytes, overlong forms,
-/// surrogates or code points past U+10FFFF.
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace feedmark
