@@ -12,12 +12,13 @@ fragment left to gumbo.
     bench/direct_tree.py [FOLDER] [-v]
 """
 
-import argparse
 import os
 import re
 import subprocess
 import sys
 import tempfile
+
+import suites
 
 SUMMARY = re.compile(r"(\d+) feeds, (\d+) fragments: (\d+) read directly "
                      r"\([\d.]+%, ([\d.]+)% of the bytes\), (\d+) differ")
@@ -52,21 +53,10 @@ def report(name, totals):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("folder", nargs="?",
-                    default=os.path.join(here, "..", "..", "shared",
-                                         "conformance"))
-    ap.add_argument("--tool", default=os.path.join(
-        here, "..", "build", "tests", "direct_tree"))
-    ap.add_argument("-v", action="store_true")
-    args = ap.parse_args()
-    files = sorted(
-        os.path.join(root, name)
-        for root, _, names in os.walk(args.folder) for name in names
-        if name.endswith((".xml", ".json", ".rss", ".atom", ".rdf"))
-        and name != "manifest.json")
-    suites = run(args.tool, files, args.v)
-    report(f"{os.path.basename(os.path.normpath(args.folder))}", suites)
+    args = suites.suite_arguments(__doc__, "direct_tree")
+    files = suites.feed_files(args.folder)
+    totals = run(args.tool, files, args.v)
+    report(os.path.basename(os.path.normpath(args.folder)), totals)
     with tempfile.TemporaryDirectory() as tmp:
         feed = os.path.join(tmp, "feed.xml")
         subprocess.run([sys.executable, os.path.join(here, "gen_feed.py"),
@@ -75,7 +65,7 @@ def main():
         proc = subprocess.run([args.tool, feed], capture_output=True,
                               text=True)
         print("benchmark feed: " + proc.stdout.strip().splitlines()[-1])
-    return 0 if suites[3] == 0 and proc.returncode == 0 else 1
+    return 0 if totals[3] == 0 and proc.returncode == 0 else 1
 
 
 if __name__ == "__main__":

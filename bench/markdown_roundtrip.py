@@ -12,28 +12,17 @@ and its images. Prints the share, and with -v every body that does not.
     bench/markdown_roundtrip.py [FOLDER] [-v]
 """
 
-import argparse
 import os
 import re
 import subprocess
 import sys
 
+import suites
+
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("folder", nargs="?",
-                    default=os.path.join(here, "..", "..", "shared",
-                                         "conformance"))
-    ap.add_argument("--tool", default=os.path.join(
-        here, "..", "build", "tests", "markdown_roundtrip"))
-    ap.add_argument("-v", action="store_true")
-    args = ap.parse_args()
-    files = sorted(
-        os.path.join(root, name)
-        for root, _, names in os.walk(args.folder) for name in names
-        if name.endswith((".xml", ".json", ".rss", ".atom", ".rdf"))
-        and name != "manifest.json")
+    args = suites.suite_arguments(__doc__, "markdown_roundtrip")
+    files = suites.feed_files(args.folder)
     totals = [0] * 7
     failures = []
     # In batches: a command line has a length limit.
