@@ -294,8 +294,11 @@ bool DirectTree::reparented(GumboTag tag) const {
           open == GUMBO_TAG_DT) {
         return true;
       }
+      // Gumbo 0.10.1's special elements lack <main>: its search walks
+      // past one ("<li><main><li>" closes the outer <li>).
       if (is_special(open) && open != GUMBO_TAG_ADDRESS &&
-          open != GUMBO_TAG_DIV && open != GUMBO_TAG_P) {
+          open != GUMBO_TAG_DIV && open != GUMBO_TAG_P &&
+          open != GUMBO_TAG_MAIN) {
         break;
       }
     }

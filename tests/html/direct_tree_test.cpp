@@ -93,6 +93,16 @@ const std::vector<std::string> kDeclined = {
     "<h1><h2>nested headings</h2></h1>",
     "<form><input></form>",
     "<p><li>item</li></p>",  // <li> closes the <p>
+    // Bytes gumbo reads as U+FFFD: cut, stray, past U+10FFFF.
+    "<p>cut \xe4\xb8",
+    "<a title=\"\xe4\">x</a>",
+    "<p>\xf4\x90\x80\x80</p>",
+    "<p>\xff</p>",
+    "<!-- \xc0\xaf -->",
+    // Gumbo's search for a list item to close walks past <main>.
+    "<ul><li><main><li>x</li></main></li></ul>",
+    "<dl><dt><main><dd>x</dd></main></dt></dl>",
+    "<ul><li>a<main>b<span><li>x</li></span></main></li></ul>",
 };
 
 // Corners where the two must agree, whoever reads them.
