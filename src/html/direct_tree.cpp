@@ -1,5 +1,6 @@
 #include "html/direct_tree.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -13,11 +14,6 @@ namespace feedmark::html {
 namespace {
 
 constexpr std::size_t kMaxDepth = 640;
-
-GumboVector vector_of(std::vector<void*>& items) {
-  return {items.data(), static_cast<unsigned>(items.size()),
-          static_cast<unsigned>(items.size())};
-}
 
 // The text between tags, its references read: false if one is unsure.
 bool decode(std::string_view text, ReferenceContext context, std::string& out) {
@@ -310,20 +306,40 @@ GumboTag DirectTree::top_tag() const {
   return open_.back().node->v.element.tag;
 }
 
+// A zeroed C struct of gumbo's (every field, the whole union too).
+template <class T>
+T* DirectTree::make() {
+  void* p = arena_.allocate(sizeof(T));
+  std::memset(p, 0, sizeof(T));
+  return static_cast<T*>(p);
+}
+
+// The items from `first` on, moved into the arena as a GumboVector.
+GumboVector DirectTree::vector_from(std::size_t first,
+                                    std::vector<void*>& items) {
+  const std::size_t n = items.size() - first;
+  void** data = nullptr;
+  if (n > 0) {
+    data = static_cast<void**>(arena_.allocate(n * sizeof(void*)));
+    std::copy(items.begin() + static_cast<std::ptrdiff_t>(first), items.end(),
+              data);
+  }
+  items.resize(first);
+  return {data, static_cast<unsigned>(n), static_cast<unsigned>(n)};
+}
+
 GumboNode* DirectTree::add_node(GumboNodeType type) {
-  GumboNode& node = nodes_.emplace_back();
-  node = GumboNode{};
-  node.type = type;
-  std::vector<void*>& siblings =
-      open_.empty() ? vectors_.front() : *open_.back().children;
-  node.parent = open_.empty() ? nullptr : open_.back().node;
-  node.index_within_parent = siblings.size();
-  siblings.push_back(&node);
-  return &node;
+  GumboNode* node = make<GumboNode>();
+  node->type = type;
+  node->parent = open_.empty() ? nullptr : open_.back().node;
+  node->index_within_parent =
+      children_.size() - (open_.empty() ? 0 : open_.back().first_child);
+  children_.push_back(node);
+  return node;
 }
 
 const char* DirectTree::keep(std::string_view text) {
-  char* copy = static_cast<char*>(strings_.allocate(text.size() + 1));
+  char* copy = static_cast<char*>(arena_.allocate(text.size() + 1));
   std::memcpy(copy, text.data(), text.size());
   copy[text.size()] = '\0';
   return copy;
@@ -331,7 +347,7 @@ const char* DirectTree::keep(std::string_view text) {
 
 void DirectTree::close_top(std::string_view end_tag) {
   GumboNode* node = open_.back().node;
-  node->v.element.children = vector_of(*open_.back().children);
+  node->v.element.children = vector_from(open_.back().first_child, children_);
   node->v.element.original_end_tag = {end_tag.data(), end_tag.size()};
   open_.pop_back();
 }
@@ -341,7 +357,7 @@ bool DirectTree::add_text(std::string_view text) {
     return false;
   }
   // As the HTML parser does, a newline right after <pre> is not content.
-  if (!open_.empty() && open_.back().children->empty() &&
+  if (!open_.empty() && children_.size() == open_.back().first_child &&
       (top_tag() == GUMBO_TAG_PRE || top_tag() == GUMBO_TAG_LISTING) &&
       text.starts_with('\n')) {
     text.remove_prefix(1);
@@ -460,8 +476,7 @@ bool DirectTree::read_attributes(std::string_view& html,
         return false;
       }
     }
-    GumboAttribute& a = attributes_.emplace_back();
-    a = GumboAttribute{};
+    GumboAttribute& a = *make<GumboAttribute>();
     a.attr_namespace = GUMBO_ATTR_NAMESPACE_NONE;
     a.name = keep(name);
     a.value = keep(value);
@@ -482,14 +497,14 @@ bool DirectTree::read_start_tag(std::string_view& html) {
   if (open_.size() >= kMaxDepth || reparented(tag)) {
     return false;
   }
-  std::vector<void*>& attributes = vectors_.emplace_back();
-  if (!read_attributes(html, attributes)) {
+  attributes_.clear();
+  if (!read_attributes(html, attributes_)) {
     return false;
   }
   GumboNode* node = add_node(GUMBO_NODE_ELEMENT);
   node->v.element.tag = tag;
   node->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
-  node->v.element.attributes = vector_of(attributes);
+  node->v.element.attributes = vector_from(0, attributes_);
   node->v.element.original_tag = {start,
                                   static_cast<size_t>(html.data() - start)};
   if (is_void(tag)) {
@@ -498,7 +513,7 @@ bool DirectTree::read_start_tag(std::string_view& html) {
   if (self_closing_) {
     return false;  // "<div/>" opens a div that the parser closes later
   }
-  open_.push_back({node, &vectors_.emplace_back()});
+  open_.push_back({node, children_.size()});
   if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) {
     return read_raw_text(html, tag);
   }
@@ -548,7 +563,6 @@ bool DirectTree::read_end_tag(std::string_view& html) {
 }
 
 bool DirectTree::read(std::string_view html) {
-  vectors_.emplace_back();  // the top level's
   while (!html.empty()) {
     bool ok = true;
     if (html.front() != '<') {
@@ -571,7 +585,7 @@ bool DirectTree::read(std::string_view html) {
   if (!open_.empty()) {
     return false;
   }
-  root_ = vector_of(vectors_.front());
+  root_ = vector_from(0, children_);
   return true;
 }
 

@@ -17,7 +17,6 @@
 
 #include <gumbo.h>
 
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,15 +49,20 @@ class DirectTree {
 
   bool self_closing_ = false;  ///< the last start tag ended "/>"
 
+  template <class T>
+  T* make();
+  GumboVector vector_from(std::size_t first, std::vector<void*>& items);
+
   struct Open {
     GumboNode* node;
-    std::vector<void*>* children;
+    std::size_t first_child;  ///< where its children start in children_
   };
-  std::deque<GumboNode> nodes_;
-  std::deque<GumboAttribute> attributes_;
-  Arena strings_{16 << 10};  ///< the text and values, NUL-terminated
-  std::string scratch_;      ///< text being decoded
-  std::deque<std::vector<void*>> vectors_;
+  // Everything lives in one arena: a body costs a few blocks, not a
+  // malloc for each node, string and vector.
+  Arena arena_{32 << 10};
+  std::string scratch_;            ///< text being decoded
+  std::vector<void*> children_;    ///< the children of the open elements
+  std::vector<void*> attributes_;  ///< the attributes of the tag being read
   std::vector<Open> open_;
   GumboVector root_{};
 };

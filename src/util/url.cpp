@@ -192,7 +192,8 @@ std::string resolve_in(CURLU* base, std::string_view reference,
     // like every other (RFC 3986 §3.1), "MailTo:" as "mailto:".
     return "mailto:" + escape_markdown_unsafe(std::string_view(ref).substr(7));
   }
-  UrlHandle url(base ? curl_url_dup(base) : curl_url());
+  // An absolute http(s) reference replaces the base whole: not copied.
+  UrlHandle url(base && !is_http_url(ref) ? curl_url_dup(base) : curl_url());
   if (!set_reference(url.get(), ref)) {
     return {};
   }
@@ -256,6 +257,10 @@ std::string UrlResolver::resolve(std::string_view reference,
 
 std::string resolve_url(std::string_view base, std::string_view reference,
                         bool allow_mailto) {
+  // Most links in feeds are absolute: then the base is not even parsed.
+  if (is_http_url(trim(reference))) {
+    return resolve_in(nullptr, reference, allow_mailto, Form::kAsWritten);
+  }
   return UrlResolver(base).resolve(reference, allow_mailto);
 }
 

@@ -177,7 +177,8 @@ void InlineWriter::markup(std::string_view markup) {
 }
 
 void InlineWriter::word(std::string_view word) {
-  std::string out;
+  std::string& out = word_;
+  out.clear();
   if (context_ == InlineContext::kParagraph && at_line_start()) {
     // Only at the start of a line do these open a block: "# a", "> a",
     // "- a", "1. a", a "===" underline.

@@ -50,6 +50,7 @@ class InlineWriter {
   InlineContext context_;
   bool starts_line_;
   std::string out_;
+  std::string word_;  ///< the word being escaped, its capacity reused
   bool pending_space_ = false;
   bool leading_space_ = false;
   bool in_link_ = false;  ///< writing a link's text
