@@ -400,11 +400,36 @@ TEST_CASE(
   SECTION("a version 1 state") {
     write_text(state, version_1_of(read_text(state)));
   }
+  SECTION("a damaged line among the current items") {
+    std::string text = read_text(state);
+    const std::size_t line = text.find("\n  {", text.find("\"current\"") + 40);
+    REQUIRE(line != std::string::npos);
+    text.insert(line + 4, "\"id\": ");  // {"id": "captured_ms":...
+    write_text(state, text);
+  }
   const auto again = archive.fetch(dated_feed(120), kLater);
   REQUIRE(again.status == 0);
   CHECK(again.out.empty());
   CHECK(contents(archive.dir) == built);
   CHECK(read_text(state).find("\"version\": 2") != std::string::npos);
+}
+
+TEST_CASE("The state is read line by line, or whole once reformatted",
+          "[archive][incremental]") {
+  // save_feed_state writes one current item a line, and those lines are
+  // read on every core; a state in another layout is read whole.
+  Archive archive;
+  const std::string text = dated_feed(40);
+  REQUIRE(archive.fetch(text).status == 0);
+  const fs::path state = archive.feed_dir() / ".state.json";
+  SECTION("as written") {}
+  SECTION("reformatted") {
+    write_text(state, nlohmann::json::parse(read_text(state)).dump(2) + "\n");
+  }
+  const auto again = archive.fetch(text, kLater);
+  REQUIRE(again.status == 0);
+  CHECK(again.out.empty());
+  CHECK(again.err.find("same document as last archived") != std::string::npos);
 }
 
 TEST_CASE("A server sending the same body with no validators costs a hash",
