@@ -196,7 +196,10 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
                         : load_feed_state(dir);
   std::error_code ec;
   if (!options.dry_run && fs::create_directories(dir, ec)) {
-    state.months.emplace();  // a new folder: no article to index but ours
+    // A new folder: no article to index but ours, none in another format
+    // to convert (a first --format hugo run read all it wrote back).
+    state.months.emplace();
+    state.format = options.renderer.shape();
   } else if (ec) {
     return tl::unexpected(
         write_failure(source, {"write", dir.string(), ec.message()}));
