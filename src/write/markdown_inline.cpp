@@ -44,30 +44,38 @@ bool starts_entity_reference(std::string_view s) {
 
 }  // namespace
 
+// The characters escaped in Markdown text ('&' only where it starts an
+// entity): the text between them is appended a run at a time.
+bool is_markdown_special(char c) {
+  switch (c) {
+    case '\\':
+    case '[':
+    case ']':
+    case '*':
+    case '_':
+    case '`':
+    case '<':
+    case '~':
+    case '&':
+      return true;
+    default:
+      return false;
+  }
+}
+
 void append_markdown_escaped(std::string& out, std::string_view text) {
+  std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    switch (c) {
-      case '\\':
-      case '[':
-      case ']':
-      case '*':
-      case '_':
-      case '`':
-      case '<':
-      case '~':
-        out += '\\';
-        break;
-      case '&':
-        if (starts_entity_reference(text.substr(i))) {
-          out += '\\';
-        }
-        break;
-      default:
-        break;
+    if (!is_markdown_special(c) ||
+        (c == '&' && !starts_entity_reference(text.substr(i)))) {
+      continue;
     }
-    out += c;
+    out.append(text.substr(run, i - run));
+    out += '\\';
+    run = i;
   }
+  out.append(text.substr(run));
 }
 
 std::string markdown_destination(std::string_view url) {
