@@ -197,9 +197,13 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
   std::error_code ec;
   if (!options.dry_run && fs::create_directories(dir, ec)) {
     // A new folder: no article to index but ours, none in another format
-    // to convert (a first --format hugo run read all it wrote back).
+    // to convert (a first --format hugo run read all it wrote back). A
+    // template's files are indexed from what they say, as `feedmark index`
+    // would (they may name no date): that path stays.
     state.months.emplace();
-    state.format = options.renderer.shape();
+    if (!options.renderer.has_template()) {
+      state.format = options.renderer.shape();
+    }
   } else if (ec) {
     return tl::unexpected(
         write_failure(source, {"write", dir.string(), ec.message()}));
