@@ -161,7 +161,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "A full disk fails the feed but prints what was written; the next run "
+    "A full disk fails the feed but prints what was written, the next run "
     "writes and prints the rest",
     "[cli][delivery][slow]") {
   BigFeed big;
@@ -221,7 +221,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "A failed article write is written by the next run; its feed keeps the "
+    "A failed article write is written by the next run, its feed keeps the "
     "old validators",
     "[cli][delivery][http]") {
   TestServer server;

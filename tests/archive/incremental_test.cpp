@@ -323,7 +323,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "A feed past 100 articles lists the latest 100 and a page a month; "
+    "A feed past 100 articles lists the latest 100 and a page a month, "
     "feedmark index rebuilds them from the files alone",
     "[archive][incremental][index]") {
   Archive archive;

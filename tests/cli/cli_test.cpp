@@ -191,7 +191,7 @@ TEST_CASE("A changed item is rewritten and printed alone", "[cli][archive]") {
 }
 
 TEST_CASE(
-    "Bad sources fail one by one with a line each; good ones are archived",
+    "Bad sources fail one by one with a line each, good ones are archived",
     "[cli][errors]") {
   TempDir tmp;
   write_text(tmp / "empty.xml", "");
@@ -354,7 +354,7 @@ TEST_CASE("Output options: stdin, --feed-url, --json, -0 and --dry-run",
   }
 }
 
-TEST_CASE("Usage errors exit 2; --help and --version exit 0 on stdout",
+TEST_CASE("Usage errors exit 2, --help and --version exit 0 on stdout",
           "[cli][usage]") {
   SECTION("an unknown flag") {
     const auto run = run_feedmark({"fetch", "--no-such-flag", golden_feed()});

@@ -199,7 +199,7 @@ TEST_CASE("A selector holds spaces, '>' and '#id', and a comment may follow",
 }
 
 TEST_CASE(
-    "include= and exclude= hold RE2 patterns, spaces and all; id= "
+    "include= and exclude= hold RE2 patterns, spaces and all, id= "
     "names the key",
     "[feedlist]") {
   const FeedEntry entry = entry_of(

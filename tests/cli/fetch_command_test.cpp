@@ -78,7 +78,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("Validators round trip through .state.json; a 304 writes nothing",
+TEST_CASE("Validators round trip through .state.json, a 304 writes nothing",
           "[cli][http]") {
   TestServer server;
   const std::string body = rss("cond", 3);
@@ -166,7 +166,7 @@ TEST_CASE("A deleted article is fetched again whatever the validators say",
   CHECK(header(server.requests().back(), "If-None-Match").empty());
 }
 
-TEST_CASE("Each failing feed is one line naming it; the others are archived",
+TEST_CASE("Each failing feed is one line naming it, the others are archived",
           "[cli][http]") {
   TestServer server;
   serve(server, "/good.xml", rss("good", 2));

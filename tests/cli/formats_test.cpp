@@ -240,7 +240,7 @@ TEST_CASE("Switching formats rewrites every article once, old layout gone",
   CHECK(markdown_files(archive) == files);
 }
 
-TEST_CASE("A --template renders articles; a bad one is exit 2 naming it",
+TEST_CASE("A --template renders articles, a bad one is exit 2 naming it",
           "[formats]") {
   TempDir tmp;
   write_text(tmp / "t.mustache",

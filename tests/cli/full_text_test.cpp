@@ -299,7 +299,7 @@ TEST_CASE("feedmark extract prints one page's article as a JSON line",
 namespace feedmark::test {
 
 TEST_CASE(
-    "include= and exclude= choose the items; id=link survives new "
+    "include= and exclude= choose the items, id=link survives new "
     "guids",
     "[cli][http][feedlist]") {
   TestServer server;

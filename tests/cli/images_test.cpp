@@ -240,7 +240,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "What is not a whole image is refused and reported; the article "
+    "What is not a whole image is refused and reported, the article "
     "keeps the URL",
     "[cli][http][images]") {
   Site site;

@@ -92,7 +92,7 @@ TEST_CASE("A 32 MB hostile feed is archived in bounded memory and output",
 }
 
 TEST_CASE(
-    "Sources that are not regular files fail one by one; the good feed is "
+    "Sources that are not regular files fail one by one, the good feed is "
     "archived",
     "[cli][robustness]") {
   TempDir tmp;

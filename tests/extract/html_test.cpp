@@ -636,7 +636,7 @@ TEST_CASE("A wrapper holding only the lead image goes with it",
   }
 }
 
-TEST_CASE("Only the first real image is taken; later ones stay",
+TEST_CASE("Only the first real image is taken, later ones stay",
           "[html][image]") {
   const SanitizedHtml result = with_lead_image(
       "<figure><img src=\"/img/a.jpg\"><figcaption>C</figcaption></figure>"

@@ -96,7 +96,7 @@ TEST_CASE("A feed is downloaded with its validators and content type",
   CHECK(seen[0].headers.count("If-None-Match") == 0);
 }
 
-TEST_CASE("Stored validators make a conditional request; 304 is not modified",
+TEST_CASE("Stored validators make a conditional request, 304 is not modified",
           "[fetch][http]") {
   TestServer server;
   server.routes().Get("/feed.xml",
@@ -333,7 +333,7 @@ TEST_CASE("Redirects never leave http(s) and never go from https to http",
   CHECK(redirect_refusal("http://a/", "gopher://a/") == "not an http(s) URL");
 }
 
-TEST_CASE("HTTP errors fail the feed; 5xx is retried with backoff",
+TEST_CASE("HTTP errors fail the feed, 5xx is retried with backoff",
           "[fetch][http]") {
   TestServer server;
   std::atomic<int> flaky_calls{0};

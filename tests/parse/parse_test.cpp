@@ -618,7 +618,7 @@ TEST_CASE(
 // ---------------------------------------------------------------- dates
 
 TEST_CASE(
-    "Item dates are normalised to UTC; a date that cannot be read is empty",
+    "Item dates are normalised to UTC, a date that cannot be read is empty",
     "[parse][rss20][dates]") {
   SECTION("default zone (UTC)") {
     const Feed feed = parsed_fixture("rss20_dates_zones.xml");
@@ -794,7 +794,7 @@ TEST_CASE("Atom base64 content, link text and language tags are read",
   CHECK(feed.items[0].link == "https://example.com/alternate");
 }
 
-TEST_CASE("RSS 1.0 items are named by rdf:about; dc:author is an author",
+TEST_CASE("RSS 1.0 items are named by rdf:about, dc:author is an author",
           "[parse][rdf]") {
   const Feed feed = parsed_text(
       "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""

@@ -113,7 +113,7 @@ TEST_CASE("Non-ASCII characters are percent-encoded as UTF-8", "[url]") {
   }
 }
 
-TEST_CASE("The scheme is lower-cased; host and path keep their case", "[url]") {
+TEST_CASE("The scheme is lower-cased, host and path keep their case", "[url]") {
   CHECK(normalize_url("HTTPS://WWW.Example.COM/Path/File.HTML") ==
         "https://WWW.Example.COM/Path/File.HTML");
   CHECK(resolve_url(kBase, "http://CDN.Example.NET/A.jpg") ==
@@ -275,7 +275,7 @@ TEST_CASE("The image proxy template fills in its placeholders",
   }
 }
 
-TEST_CASE("International hosts become punycode; IPv6 hosts keep their brackets",
+TEST_CASE("International hosts become punycode, IPv6 hosts keep their brackets",
           "[url]") {
   CHECK(normalize_url("https://bücher.de/x") == "https://xn--bcher-kva.de/x");
   CHECK(normalize_url("https://例え.jp/") == "https://xn--r8jz45g.jp/");
