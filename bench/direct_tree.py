@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 import suites
+import timing
 
 SUMMARY = re.compile(r"(\d+) feeds, (\d+) fragments: (\d+) read directly "
                      r"\([\d.]+%, ([\d.]+)% of the bytes\), (\d+) differ")
@@ -52,16 +53,13 @@ def report(name, totals):
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     args = suites.suite_arguments(__doc__, "direct_tree")
     files = suites.feed_files(args.folder)
     totals = run(args.tool, files, args.v)
     report(os.path.basename(os.path.normpath(args.folder)), totals)
     with tempfile.TemporaryDirectory() as tmp:
         feed = os.path.join(tmp, "feed.xml")
-        subprocess.run([sys.executable, os.path.join(here, "gen_feed.py"),
-                        "--items", "5000", "--seed", "1", "-o", feed],
-                       check=True)
+        timing.generate_feed(feed, 5000)
         proc = subprocess.run([args.tool, feed], capture_output=True,
                               text=True)
         print("benchmark feed: " + proc.stdout.strip().splitlines()[-1])

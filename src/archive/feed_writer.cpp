@@ -18,15 +18,6 @@ bool same_index_line(const ArticleEntry& a, const ArticleEntry& b) {
          a.captured_ms == b.captured_ms;
 }
 
-// An article whose images failed on fewer runs than kMaxImageTries.
-bool images_due_for_retry(const CurrentItem& item) {
-  return item.image_tries > 0 && item.image_tries < kMaxImageTries;
-}
-
-bool page_due_for_retry(const CurrentItem& item) {
-  return item.page_tries > 0 && item.page_tries < kMaxPageTries;
-}
-
 }  // namespace
 
 std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
@@ -125,13 +116,7 @@ bool FeedWriter::in_place(ItemWork& w, const fs::path& path,
 bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
   const CurrentItem* item = w.known;
   if (item == nullptr || item->fingerprint.empty() ||
-      item->fingerprint != w.fingerprint || item->entry.size < 0 ||
-      images_due_for_retry(*item) || page_due_for_retry(*item)) {
-    return false;
-  }
-  std::error_code ec;
-  const std::uintmax_t size = fs::file_size(dir_ / (w.id + ".md"), ec);
-  if (ec || size != static_cast<std::uintmax_t>(item->entry.size)) {
+      item->fingerprint != w.fingerprint || !article_in_place(dir_, *item)) {
     return false;
   }
   w.entry = item->entry;

@@ -70,10 +70,6 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
   return current;
 }
 
-}  // namespace
-
-namespace {
-
 CurrentItem current_item_from_json(const json& item) {
   return {item.at("id").get<std::string>(),
           item.at("fingerprint").get<std::string>(), entry_from_json(item),
@@ -238,19 +234,18 @@ Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
   return write_if_changed(dir / kStateFile, out, true);
 }
 
+bool article_in_place(const fs::path& dir, const CurrentItem& item) {
+  std::error_code ec;
+  return item.entry.size >= 0 && !due_for_another_try(item) &&
+         fs::file_size(dir / (item.id + ".md"), ec) ==
+             static_cast<std::uintmax_t>(item.entry.size) &&
+         !ec;
+}
+
 bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   if (state.current.empty()) {
     return false;
   }
-  const auto intact = [&](const CurrentItem& item) {
-    std::error_code ec;
-    return item.entry.size >= 0 &&
-           !(item.image_tries > 0 && item.image_tries < kMaxImageTries) &&
-           !(item.page_tries > 0 && item.page_tries < kMaxPageTries) &&
-           fs::file_size(dir / (item.id + ".md"), ec) ==
-               static_cast<std::uintmax_t>(item.entry.size) &&
-           !ec;
-  };
   // One stat per article: 5,000 of them are a tenth of a same-document
   // run, so they are spread over every core, in 16 slices.
   constexpr std::size_t kSlices = 16;
@@ -259,7 +254,7 @@ bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   parallel_for(kSlices, 0, [&](std::size_t slice) {
     for (std::size_t i = slice * n / kSlices;
          i < (slice + 1) * n / kSlices && all; ++i) {
-      if (!intact(state.current[i])) {
+      if (!article_in_place(dir, state.current[i])) {
         all = false;
       }
     }

@@ -112,10 +112,8 @@ bool is_end_tag_after_br(const GumboVector& siblings, unsigned index) {
   if (index == 0 || tag_of(node) != GUMBO_TAG_BR) {
     return false;
   }
-  const GumboStringPiece& source = node->v.element.original_tag;
-  const bool end_tag =
-      source.length == 0 || (source.length > 1 && source.data[1] == '/');
-  return end_tag && tag_of(child(siblings, index - 1)) == GUMBO_TAG_BR;
+  return made_by_end_tag(node->v.element) &&
+         tag_of(child(siblings, index - 1)) == GUMBO_TAG_BR;
 }
 
 void Writer::write_children(const GumboVector& nodes, bool block_context) {

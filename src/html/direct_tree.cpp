@@ -37,10 +37,6 @@ bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
 // A tag's name: letters and digits. Others ("<x-y>", "<a\"b>") belong to
 // elements gumbo does not know, or to names only its tokenizer reads.
 std::string_view take_tag_name(std::string_view& html) {
@@ -61,7 +57,7 @@ std::string take_attribute_name(std::string_view& html) {
   std::size_t n = 0;
   for (; n < html.size(); ++n) {
     const char c = html[n];
-    if (is_space(c) || c == '/' || c == '>' || c == '=') {
+    if (is_ascii_space(c) || c == '/' || c == '>' || c == '=') {
       break;
     }
     if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_' &&
@@ -76,7 +72,7 @@ std::string take_attribute_name(std::string_view& html) {
 
 std::size_t skip_spaces(std::string_view& html) {
   std::size_t n = 0;
-  while (n < html.size() && is_space(html[n])) {
+  while (n < html.size() && is_ascii_space(html[n])) {
     ++n;
   }
   html.remove_prefix(n);
@@ -343,8 +339,7 @@ bool DirectTree::read_comment(std::string_view& html) {
 
 // Attributes up to and with the tag's '>' ("/>" sets self_closing_).
 // Double-quoted, single-quoted, unquoted and bare; each name once.
-bool DirectTree::read_attributes(std::string_view& html,
-                                 std::vector<void*>& attributes) {
+bool DirectTree::read_attributes(std::string_view& html) {
   bool needs_space = false;  // after a quoted value: "a='1'b='2'"
   self_closing_ = false;
   while (true) {
@@ -361,7 +356,7 @@ bool DirectTree::read_attributes(std::string_view& html,
       return false;
     }
     std::string name = take_attribute_name(html);
-    if (name.empty() || has_attribute(attributes, name)) {
+    if (name.empty() || has_attribute(attributes_, name)) {
       return false;
     }
     std::string& value = scratch_;
@@ -387,7 +382,7 @@ bool DirectTree::read_attributes(std::string_view& html,
         needs_space = true;
       } else {
         std::size_t n = 0;
-        while (n < html.size() && !is_space(html[n]) && html[n] != '>') {
+        while (n < html.size() && !is_ascii_space(html[n]) && html[n] != '>') {
           ++n;
         }
         raw = html.substr(0, n);
@@ -405,7 +400,7 @@ bool DirectTree::read_attributes(std::string_view& html,
     a.attr_namespace = GUMBO_ATTR_NAMESPACE_NONE;
     a.name = keep(name);
     a.value = keep(value);
-    attributes.push_back(&a);
+    attributes_.push_back(&a);
   }
 }
 
@@ -413,8 +408,8 @@ bool DirectTree::read_start_tag(std::string_view& html) {
   const char* start = html.data();
   html.remove_prefix(1);  // '<'
   const std::string_view name = take_tag_name(html);
-  if (html.empty() ||
-      !(is_space(html.front()) || html.front() == '/' || html.front() == '>')) {
+  if (html.empty() || !(is_ascii_space(html.front()) || html.front() == '/' ||
+                        html.front() == '>')) {
     return false;
   }
   const GumboTag tag =
@@ -423,7 +418,7 @@ bool DirectTree::read_start_tag(std::string_view& html) {
     return false;
   }
   attributes_.clear();
-  if (!read_attributes(html, attributes_)) {
+  if (!read_attributes(html)) {
     return false;
   }
   GumboNode* node = add_node(GUMBO_NODE_ELEMENT);
@@ -458,7 +453,7 @@ bool DirectTree::read_raw_text(std::string_view& html, GumboTag tag) {
     }
     const char next = after[name.size()];
     if (next != '>') {
-      if (is_space(next) || next == '/') {
+      if (is_ascii_space(next) || next == '/') {
         return false;
       }
       continue;  // "</scripts": text

@@ -41,7 +41,7 @@ class DirectTree {
   bool add_text(std::string_view text);
   bool read_text(std::string_view& html);
   bool read_comment(std::string_view& html);
-  bool read_attributes(std::string_view& html, std::vector<void*>& attributes);
+  bool read_attributes(std::string_view& html);
   bool read_start_tag(std::string_view& html);
   bool read_raw_text(std::string_view& html, GumboTag tag);
   bool read_end_tag(std::string_view& html);

@@ -121,13 +121,6 @@ std::string_view text_of(const GumboNode* node) {
   return node->v.text.text ? node->v.text.text : "";
 }
 
-// "</br>" makes a <br> (HTML §13.2.6.4.7), which the sanitizer tells apart.
-bool from_end_tag(const GumboElement& element) {
-  return element.original_tag.length == 0 ||
-         (element.original_tag.length > 1 &&
-          element.original_tag.data[1] == '/');
-}
-
 bool same_attributes(const GumboVector& a, const GumboVector& b) {
   if (a.length != b.length) {
     return false;
@@ -154,7 +147,7 @@ bool same_node(const GumboNode* a, const GumboNode* b) {
   const GumboElement& x = a->v.element;
   const GumboElement& y = b->v.element;
   return x.tag == y.tag && x.tag_namespace == y.tag_namespace &&
-         from_end_tag(x) == from_end_tag(y) &&
+         made_by_end_tag(x) == made_by_end_tag(y) &&
          same_attributes(x.attributes, y.attributes) &&
          same_tree(x.children, y.children);
 }

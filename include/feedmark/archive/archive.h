@@ -44,6 +44,13 @@ struct CurrentItem {
   unsigned page_tries = 0;
 };
 
+/// Whether the next run tries an article again: its images or its page
+/// failed on fewer runs than their limits.
+inline bool due_for_another_try(const CurrentItem& item) {
+  return (item.image_tries > 0 && item.image_tries < kMaxImageTries) ||
+         (item.page_tries > 0 && item.page_tries < kMaxPageTries);
+}
+
 /// Article counts by month of a feed's index ("2022-03" -> 412).
 using MonthCounts = std::map<std::string, std::size_t>;
 
@@ -95,10 +102,13 @@ FeedState load_feed_state(const std::filesystem::path& dir);
 Result<void> save_feed_state(const std::filesystem::path& dir,
                              const FeedState& state);
 
-/// Whether every current article of `state` is in `dir` with the size the
-/// state recorded (one stat(2) each), and none has images or a page due
-/// for another try. Validators are sent only then, so that a 304 never hides a
-/// deleted or damaged article, or an image still to save.
+/// Whether the item's article is on disk at the size the state recorded,
+/// with no image or page due for another try: nothing to do for it.
+bool article_in_place(const std::filesystem::path& dir,
+                      const CurrentItem& item);
+/// Whether every current article of `state` is in place (one stat(2) each).
+/// Validators are sent only then, so that a 304 never hides a deleted or
+/// damaged article, or an image still to save.
 bool current_articles_intact(const std::filesystem::path& dir,
                              const FeedState& state);
 

@@ -54,6 +54,13 @@ inline bool is_element(const GumboNode* node) {
   return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
 }
 
+/// An element the parser made from an end tag ("</br>" is a <br>, HTML
+/// §13.2.6.4.7), or made up: no start tag of its own in the source.
+inline bool made_by_end_tag(const GumboElement& element) {
+  const GumboStringPiece& source = element.original_tag;
+  return source.length == 0 || (source.length > 1 && source.data[1] == '/');
+}
+
 inline bool is_text(const GumboNode* node) {
   return node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
          node->type == GUMBO_NODE_CDATA;
