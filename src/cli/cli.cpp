@@ -9,7 +9,6 @@
 #include <iterator>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -25,16 +24,11 @@
 #include "feedmark/cli/parse_command.h"
 #include "feedmark/cli/progress.h"
 #include "feedmark/cli/shard.h"
-#include "feedmark/decode/decode.h"
-#include "feedmark/extract/extract.h"
-#include "feedmark/parse/parse.h"
-#include "feedmark/util/parallel.h"
 
 namespace feedmark {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::ordered_json;  // keys in the SPEC's order
 
 struct FetchCommand {
   std::vector<std::string> sources;

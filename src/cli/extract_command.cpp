@@ -18,10 +18,6 @@ json nullable(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
 }
 
-}  // namespace
-
-namespace {
-
 Result<Response> read_page(const std::string& text, const HttpOptions& http,
                            const std::string& user_agent) {
   const Source source = classify_source(text);

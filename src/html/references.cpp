@@ -62,11 +62,6 @@ const std::unordered_map<std::string_view, char32_t>& named_references() {
   return kNames;
 }
 
-bool is_ascii_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9');
-}
-
 int digit_value(char c, bool hex) {
   if (c >= '0' && c <= '9') {
     return c - '0';

@@ -12,32 +12,17 @@
 namespace feedmark {
 namespace {
 
-// Takes `open`…`close` off the front of `line`, returning what was inside.
-std::optional<std::string_view> take(std::string_view& line,
-                                     std::string_view open,
-                                     std::string_view close) {
-  if (!line.starts_with(open)) {
-    return std::nullopt;
-  }
-  const std::size_t end = line.find(close, open.size());
-  if (end == std::string_view::npos) {
-    return std::nullopt;
-  }
-  const std::string_view inside = line.substr(open.size(), end - open.size());
-  line.remove_prefix(end + close.size());
-  return inside;
-}
-
 // Seed's header: "<div><i>date</i></div>", "<img src=… width="100%">",
 // "<div><small …>caption</small></div>", each only when known.
 void take_header(std::string_view& line, Article& a) {
-  if (auto date = take(line, "<div><i>", "</i></div>")) {
+  if (auto date = article_parts::take(line, "<div><i>", "</i></div>")) {
     a.published = parse_date(*date);
   }
-  if (auto image = take(line, "<img src=\"", "\" width=\"100%\">")) {
+  if (auto image =
+          article_parts::take(line, "<img src=\"", "\" width=\"100%\">")) {
     a.image = unescape_basic_html(*image);
-    if (auto caption = take(line, "<div><small style=\"color: #999;\">",
-                            "</small></div>")) {
+    if (auto caption = article_parts::take(
+            line, "<div><small style=\"color: #999;\">", "</small></div>")) {
       a.caption = unescape_basic_html(*caption);
     }
   }
@@ -94,7 +79,8 @@ std::string markdown_to_html(const std::string& markdown) {
 
 std::optional<ArticleFile> read_front_matter_file(std::string_view text) {
   const std::optional<FrontMatterFields> fields = read_front_matter(text);
-  const std::optional<ArticleHead> head = read_article_head_of(text);
+  const std::optional<ArticleHead> head =
+      fields ? article_parts::head_of_front_matter(*fields) : std::nullopt;
   if (!fields || !head) {
     return std::nullopt;
   }

@@ -92,6 +92,21 @@ std::string obsidian_lead(const Article& article) {
   return html_to_markdown(html);
 }
 
+std::optional<std::string_view> take(std::string_view& line,
+                                     std::string_view open,
+                                     std::string_view close) {
+  if (!line.starts_with(open)) {
+    return std::nullopt;
+  }
+  const std::size_t end = line.find(close, open.size());
+  if (end == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::string_view inside = line.substr(open.size(), end - open.size());
+  line.remove_prefix(end + close.size());
+  return inside;
+}
+
 }  // namespace article_parts
 
 namespace {
@@ -160,16 +175,6 @@ const char* format_name(ArticleFormat format) {
   return "seed";
 }
 
-std::optional<ArticleFormat> format_from_name(std::string_view name) {
-  for (ArticleFormat f :
-       {ArticleFormat::kSeed, ArticleFormat::kHugo, ArticleFormat::kObsidian}) {
-    if (name == format_name(f)) {
-      return f;
-    }
-  }
-  return std::nullopt;
-}
-
 PreparedArticle ArticleRenderer::prepare(const Article& article,
                                          const FeedContext& feed) const {
   PreparedArticle p;
@@ -228,21 +233,17 @@ std::optional<std::int64_t> captured_ms_of(std::string_view line) {
 }
 
 std::optional<UnixTime> published_of(std::string_view header) {
-  constexpr std::string_view kOpen = "<div><i>";
-  if (!header.starts_with(kOpen)) {
-    return std::nullopt;
-  }
-  const auto close = header.find("</i></div>");
-  if (close == std::string_view::npos) {
-    return std::nullopt;
-  }
-  return parse_date(header.substr(kOpen.size(), close - kOpen.size()));
+  const auto date = article_parts::take(header, "<div><i>", "</i></div>");
+  return date ? parse_date(*date) : std::nullopt;
 }
+
+}  // namespace
 
 // Hugo's and Obsidian's front matter, and a template's that names its
 // fields alike: the capture time is `captured` (else `created`), the
 // publication `published`, else a `date` other than the capture time.
-std::optional<ArticleHead> head_of_front_matter(const FrontMatterFields& f) {
+std::optional<ArticleHead> article_parts::head_of_front_matter(
+    const FrontMatterFields& f) {
   std::string_view captured = f.get("captured");
   if (captured.empty()) {
     captured = f.get("created");
@@ -264,12 +265,10 @@ std::optional<ArticleHead> head_of_front_matter(const FrontMatterFields& f) {
   return head;
 }
 
-}  // namespace
-
 std::optional<ArticleHead> read_article_head_of(std::string_view text) {
   if (text.starts_with("---\n")) {
     const std::optional<FrontMatterFields> fields = read_front_matter(text);
-    return fields ? head_of_front_matter(*fields) : std::nullopt;
+    return fields ? article_parts::head_of_front_matter(*fields) : std::nullopt;
   }
   const std::optional<std::int64_t> captured = captured_ms_of(line_at(text, 0));
   std::optional<std::string> title = link_text_of(line_at(text, 1));

@@ -10,59 +10,26 @@
 #include <vector>
 
 #include "feedmark/html/fragment.h"
+#include "feedmark/html/policy.h"
 #include "write/markdown_writer.h"
 
 namespace feedmark {
 namespace markdown {
 
+// The sanitizer's block elements but those that hold no text of their own
+// in Markdown: a <br> is a line break, columns are a table's business.
 bool is_block_tag(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIR:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_UL:
-      return true;
-    default:
-      return false;
+  return html::is_block(tag) && tag != GUMBO_TAG_BR && tag != GUMBO_TAG_COL &&
+         tag != GUMBO_TAG_COLGROUP && tag != GUMBO_TAG_MULTICOL;
+}
+
+std::size_t longest_run(std::string_view text, char c) {
+  std::size_t longest = 0;
+  for (std::size_t i = 0, run = 0; i < text.size(); ++i) {
+    run = text[i] == c ? run + 1 : 0;
+    longest = std::max(longest, run);
   }
+  return longest;
 }
 
 // A link or an image inside: a code span or block would show it as text.
@@ -264,7 +231,8 @@ void BlockWriter::list(const GumboNode* node, int depth) {
   // Two lists in a row with the same marker would be read as one.
   const bool alternate = !blocks_.empty() && blocks_.back().kind == kind &&
                          !blocks_.back().alternate;
-  int number = ordered ? list_start(node) : 0;
+  const int start = ordered ? list_start(node) : 1;
+  int number = start;
   std::vector<std::string> items;
   bool tight = true;
   const GumboVector& nodes = node->v.element.children;
@@ -292,8 +260,7 @@ void BlockWriter::list(const GumboNode* node, int depth) {
     text += item;
   }
   if (!text.empty()) {
-    blocks_.push_back(
-        {std::move(text), kind, alternate, !ordered || list_start(node) == 1});
+    blocks_.push_back({std::move(text), kind, alternate, start == 1});
   }
 }
 
@@ -343,12 +310,8 @@ void BlockWriter::code_block(const GumboNode* node) {
   if (content.empty()) {
     return;
   }
-  std::size_t longest = 0;
-  for (std::size_t i = 0, run = 0; i < content.size(); ++i) {
-    run = content[i] == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  const std::string fence(
+      std::max<std::size_t>(3, longest_run(content, '`') + 1), '`');
   add(fence + "\n" + content + "\n" + fence);
 }
 
@@ -413,9 +376,10 @@ bool spans_one(const GumboNode* cell, const char* attribute) {
 }
 
 // GFM tables have a header row, one line per row and no merged cells.
-bool is_simple_table(const std::vector<const GumboNode*>& rows, int depth) {
-  for (const GumboNode* row : rows) {
-    for (const GumboNode* cell : cells_of(row)) {
+bool is_simple_table(const std::vector<std::vector<const GumboNode*>>& rows,
+                     int depth) {
+  for (const std::vector<const GumboNode*>& cells : rows) {
+    for (const GumboNode* cell : cells) {
       if (!spans_one(cell, "colspan") || !spans_one(cell, "rowspan") ||
           !holds_inline_only(cell, depth)) {
         return false;
@@ -433,7 +397,10 @@ void BlockWriter::table(const GumboNode* node, int depth) {
                    "");
     }
   }
-  const std::vector<const GumboNode*> rows = rows_of(node);
+  std::vector<std::vector<const GumboNode*>> rows;
+  for (const GumboNode* row : rows_of(node)) {
+    rows.push_back(cells_of(row));
+  }
   if (!is_simple_table(rows, depth)) {
     std::string html;
     append_html(html, node, depth, RawHtml::kBlock);
@@ -441,12 +408,12 @@ void BlockWriter::table(const GumboNode* node, int depth) {
     return;
   }
   std::size_t columns = 1;
-  for (const GumboNode* row : rows) {
-    columns = std::max(columns, cells_of(row).size());
+  for (const std::vector<const GumboNode*>& cells : rows) {
+    columns = std::max(columns, cells.size());
   }
   std::string text;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    const std::vector<const GumboNode*> cells = cells_of(rows[r]);
+    const std::vector<const GumboNode*>& cells = rows[r];
     text += "|";
     for (std::size_t c = 0; c < columns; ++c) {
       InlineWriter writer(InlineContext::kTableCell, false);
@@ -467,12 +434,6 @@ void BlockWriter::table(const GumboNode* node, int depth) {
   text.pop_back();
   add(std::move(text));
 }
-
-}  // namespace
-}  // namespace markdown
-
-namespace markdown {
-namespace {
 
 std::string markdown_of(const GumboVector& nodes) {
   BlockWriter writer;

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "feedmark/html/fragment.h"
+#include "feedmark/html/policy.h"
 #include "feedmark/html/tags.h"
 #include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
@@ -9,11 +10,6 @@
 
 namespace feedmark {
 namespace {
-
-bool is_alnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z');
-}
 
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
@@ -36,13 +32,11 @@ bool starts_entity_reference(std::string_view s) {
     return i > digits_start && i < s.size() && s[i] == ';';
   }
   const std::size_t name_start = i;
-  while (i < s.size() && is_alnum(s[i])) {
+  while (i < s.size() && is_ascii_alnum(s[i])) {
     ++i;
   }
   return i > name_start && i < s.size() && s[i] == ';';
 }
-
-}  // namespace
 
 // The characters escaped in Markdown text ('&' only where it starts an
 // entity): the text between them is appended a run at a time.
@@ -63,6 +57,8 @@ bool is_markdown_special(char c) {
   }
 }
 
+}  // namespace
+
 void append_markdown_escaped(std::string& out, std::string_view text) {
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -78,7 +74,7 @@ void append_markdown_escaped(std::string& out, std::string_view text) {
   out.append(text.substr(run));
 }
 
-std::string markdown_destination(std::string_view url) {
+std::string markdown::markdown_destination(std::string_view url) {
   const bool plain = !url.empty() && url.find_first_of(" ()<>\\\t\n\r") ==
                                          std::string_view::npos;
   std::string out = plain ? "" : "<";
@@ -120,7 +116,7 @@ std::string link_title(std::string_view title) {
 // next to them only work from some sides (CommonMark §6.2 "flanking").
 bool is_punctuation_or_space(char32_t c) {
   if (c < 0x80) {
-    return !is_alnum(static_cast<char>(c));
+    return !is_ascii_alnum(static_cast<char>(c));
   }
   return (c >= 0xA0 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
          (c >= 0x2E00 && c <= 0x2E7F) || (c >= 0x3000 && c <= 0x303F) ||
@@ -158,10 +154,6 @@ std::size_t list_number_end(std::string_view word) {
   return i > 0 && i < word.size() && (word[i] == '.' || word[i] == ')')
              ? i
              : std::string_view::npos;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 }  // namespace
@@ -221,18 +213,18 @@ void InlineWriter::word(std::string_view word) {
 void InlineWriter::text(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
-    if (is_space(text[i])) {
+    if (is_ascii_space(text[i])) {
       if (out_.empty() && !pending_space_) {
         leading_space_ = true;
       }
       pending_space_ = true;
-      while (i < text.size() && is_space(text[i])) {
+      while (i < text.size() && is_ascii_space(text[i])) {
         ++i;
       }
       continue;
     }
     std::size_t end = i;
-    while (end < text.size() && !is_space(text[end])) {
+    while (end < text.size() && !is_ascii_space(text[end])) {
       ++end;
     }
     word(text.substr(i, end - i));
@@ -368,17 +360,7 @@ void InlineWriter::code(const GumboNode* node, int depth) {
     }
     content = std::move(escaped);
   }
-  std::size_t longest = 0;
-  for (std::size_t i = 0; i < content.size();) {
-    std::size_t run = 0;
-    while (i < content.size() && content[i] == '`') {
-      ++run;
-      ++i;
-    }
-    longest = std::max(longest, run);
-    i += run == 0;
-  }
-  const std::string fence(longest + 1, '`');
+  const std::string fence(longest_run(content, '`') + 1, '`');
   const bool pad = content.front() == '`' || content.back() == '`' ||
                    (content.front() == ' ' && content.back() == ' ' &&
                     content.find_first_not_of(' ') != std::string::npos);
@@ -522,13 +504,8 @@ void append_html(std::string& out, const GumboNode* node, int depth,
     return;
   }
   const GumboElement& element = node->v.element;
-  std::string name = gumbo_normalized_tagname(element.tag);
-  if (element.tag == GUMBO_TAG_UNKNOWN && element.original_tag.length > 0) {
-    // SVG's <circle>: gumbo knows no such tag, the source names it.
-    GumboStringPiece piece = element.original_tag;
-    gumbo_tag_from_original_text(&piece);
-    name.assign(piece.data, piece.length);
-  }
+  // As the sanitizer wrote it: SVG's <circle> and <linearGradient> too.
+  const std::string name = html::element_name(node);
   const bool known =
       !name.empty() && name.find_first_of("<>\"' /=") == std::string::npos;
   if (known) {

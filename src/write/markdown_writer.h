@@ -62,6 +62,11 @@ bool holds_link_or_image(const GumboNode* node, int depth);
 
 /// Whether the tag starts a block of its own in Markdown.
 bool is_block_tag(GumboTag tag);
+/// A link or image destination: as it is, or in <…> when it holds
+/// spaces or parentheses.
+std::string markdown_destination(std::string_view url);
+/// The longest run of `c` in `text`: a code fence or span must be longer.
+std::size_t longest_run(std::string_view text, char c);
 
 /// How HTML kept in Markdown is read: an HTML block is passed through as it
 /// is, but between inline tags CommonMark reads the text as Markdown.

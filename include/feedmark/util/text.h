@@ -11,6 +11,12 @@ inline bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/// A-Z, a-z, 0-9, whatever the locale.
+inline bool is_ascii_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
 /// A C0 control character XML forbids (all but tab, LF and CR). HTML
 /// character references can still produce one (`&#1;`), so text written
 /// out replaces them too.

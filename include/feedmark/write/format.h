@@ -18,7 +18,6 @@ enum class ArticleFormat { kSeed, kHugo, kObsidian };
 
 /// "seed", "hugo", "obsidian"
 const char* format_name(ArticleFormat format);
-std::optional<ArticleFormat> format_from_name(std::string_view name);
 
 /// What an article shows of its feed.
 struct FeedContext {

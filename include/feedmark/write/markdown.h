@@ -29,8 +29,4 @@ std::string gfm_to_html(const std::string& markdown);
 /// ` ~` always, `&` where it would start an entity reference.
 void append_markdown_escaped(std::string& out, std::string_view text);
 
-/// A link or image destination: as it is, or in <…> when it holds
-/// spaces or parentheses.
-std::string markdown_destination(std::string_view url);
-
 }  // namespace feedmark
