@@ -128,11 +128,14 @@ TEST_CASE("With --shard K/N the shards of a list hold every feed exactly once",
     list += fmt::format("f{}.xml\n", i);
   }
   write_text(tmp / "feeds.txt", list);
+  // Each shard in an archive of its own: a feed two shards took would be
+  // printed by both.
   std::multiset<std::string> folders;
   for (int k = 0; k < 4; ++k) {
-    const RunResult run = run_feedmark(
-        {"fetch", "--shard", fmt::format("{}/4", k), "--feeds",
-         (tmp / "feeds.txt").string(), "-a", (tmp / "a").string()});
+    const RunResult run =
+        run_feedmark({"fetch", "--shard", fmt::format("{}/4", k), "--feeds",
+                      (tmp / "feeds.txt").string(), "-a",
+                      (tmp / fmt::format("a{}", k)).string()});
     REQUIRE(run.status == 0);
     std::size_t in_shard = 0;
     for (const std::string& path : lines_of(run.out)) {

@@ -223,9 +223,10 @@ TEST_CASE("Switching formats rewrites every article once, old layout gone",
 
   // Once switched, a run rewrites nothing.
   const RunResult again = run_feedmark(
-      {"fetch", "-a", archive, "--format", "hugo", feed}, {}, later);
+      {"fetch", "-v", "-a", archive, "--format", "hugo", feed}, {}, later);
   REQUIRE(again.status == 0);
   CHECK(again.out.empty());
+  CHECK(again.err.find("rewritten in the new format") == std::string::npos);
 
   // And back to seed: every file is seed's again, _index.md gone.
   REQUIRE(

@@ -79,8 +79,7 @@ TEST_CASE(
     "section per feed",
     "[formats][hugo]") {
   if (!hugo_installed()) {
-    WARN("hugo is not installed (scripts/install-deps.sh installs it)");
-    return;
+    FAIL("hugo is not installed (scripts/install-deps.sh installs it)");
   }
   TempDir tmp;
   const fs::path site = tmp / "site";

@@ -126,7 +126,14 @@ TEST_CASE("A template gets the SPEC's fields", "[format]") {
                   "2022-03-30T17:59:03.123Z\n[yes][a: b][新闻]\n"
                   "Body *text* with [a link](https://x.example/).\n") !=
         std::string::npos);
-  CHECK(file.ends_with("|" + a.body_html));
+  const std::string tail = "|" + a.body_html;
+  REQUIRE(file.ends_with(tail));
+  // header_html: the date, the lead image and its caption, as seed's.
+  const std::string header = file.substr(0, file.size() - tail.size());
+  CHECK(header.find("<div><i>") != std::string::npos);
+  CHECK(header.find("<img src=\"https://news.example/i.jpg\"") !=
+        std::string::npos);
+  CHECK(header.ends_with(": *here*</small></div>"));
   CHECK(renderer->shape().starts_with("template "));
 }
 
