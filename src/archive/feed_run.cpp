@@ -56,6 +56,7 @@ Result<void> save_feed(const fs::path& dir, const std::string& old_header,
     // indexes from the article files.
     state.months.reset();
     state.body.clear();
+    state.raw_context.clear();
     state.etag.clear();
     state.last_modified.clear();
   }
@@ -80,7 +81,9 @@ Error write_failure(const Source& source, const Error& error) {
 }
 
 FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
-                 std::string key, FeedState state, std::string body_fingerprint)
+                 std::string key, FeedState state, std::string body_fingerprint,
+                 const std::vector<ItemOrigin>& origins,
+                 std::string raw_context)
     : source_(source),
       options_(options),
       feed_(std::move(feed)),
@@ -88,11 +91,16 @@ FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
       dir_(options_.archive / feed_id(key_)),
       state_(std::move(state)),
       body_fingerprint_(std::move(body_fingerprint)),
-      work_(unique_items(feed_, options_.id_policy, options_.filter)),
+      raw_context_(std::move(raw_context)),
+      work_(unique_items(feed_, state_, origins, options_.id_policy,
+                         options_.filter)),
       writer_(options_, dir_, {feed_.title, feed_.link, feed_id(key_)},
               state_) {
   outcome_.feed_id = feed_id(key_);
   outcome_.items = feed_.items.size();
+  outcome_.unparsed = static_cast<std::size_t>(
+      std::count_if(origins.begin(), origins.end(),
+                    [](const ItemOrigin& o) { return o.carried; }));
   outcome_.warnings = feed_.warnings;
   if (!options_.full_text.selector.empty()) {
     if (Result<Selector> parsed =
@@ -345,8 +353,10 @@ void FeedRun::save() {
     state_.etag = std::move(etag_);
     state_.last_modified = std::move(last_modified_);
     state_.body = body_fingerprint_;
+    state_.raw_context = raw_context_;
   } else {
     state_.body.clear();
+    state_.raw_context.clear();
   }
   state_.next_fetch.reset();
   state_.deferred_since.reset();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/changed_items.h"
 #include "feed_writer.h"
 #include "feedmark/archive/pipeline.h"
 #include "feedmark/extract/selector.h"
@@ -23,8 +24,12 @@ Error write_failure(const Source& source, const Error& error);
 /// into its feed and state.
 class FeedRun {
  public:
+  /// `origins`: the document's items in its order, parsed (in `feed`) or
+  /// carried from `state`. `raw_context`: context_fingerprint, "" if the
+  /// items are not known by their raw bytes.
   FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
-          std::string key, FeedState state, std::string body_fingerprint);
+          std::string key, FeedState state, std::string body_fingerprint,
+          const std::vector<ItemOrigin>& origins, std::string raw_context);
   FeedRun(const FeedRun&) = delete;
   FeedRun& operator=(const FeedRun&) = delete;
 
@@ -61,6 +66,7 @@ class FeedRun {
   const std::filesystem::path dir_;
   FeedState state_;
   const std::string body_fingerprint_;
+  const std::string raw_context_;
   std::string etag_;
   std::string last_modified_;
   FeedOutcome outcome_;

@@ -20,20 +20,34 @@ bool same_index_line(const ArticleEntry& a, const ArticleEntry& b) {
 
 }  // namespace
 
-std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
-                                   const ItemFilter& filter) {
+std::vector<ItemWork> unique_items(const Feed& feed, const FeedState& state,
+                                   const std::vector<ItemOrigin>& origins,
+                                   IdPolicy policy, const ItemFilter& filter) {
   std::vector<ItemWork> work;
-  work.reserve(feed.items.size());
+  work.reserve(origins.size());
   std::unordered_set<std::string> seen;
-  for (const Item& item : feed.items) {
-    if (!filter.accepts(item)) {
+  for (const ItemOrigin& origin : origins) {
+    // A carried item passed the same filter when it was archived.
+    const CurrentItem* known =
+        origin.carried ? &state.current.at(origin.index) : nullptr;
+    const Item* item = origin.carried ? nullptr : &feed.items.at(origin.index);
+    if (item != nullptr && !filter.accepts(*item)) {
       continue;
     }
-    std::string id = short_hash(item_key(item, policy));
-    if (seen.insert(id).second) {
-      ItemWork& w = work.emplace_back();
-      w.item = &item;
-      w.id = std::move(id);
+    std::string id = known ? known->id : short_hash(item_key(*item, policy));
+    if (!seen.insert(id).second) {
+      continue;
+    }
+    ItemWork& w = work.emplace_back();
+    w.item = item;
+    w.id = std::move(id);
+    w.raw = origin.raw;
+    if (known != nullptr) {
+      w.known = known;
+      w.fingerprint = known->fingerprint;
+      w.entry = known->entry;
+      w.image_tries = known->image_tries;
+      w.page_tries = known->page_tries;
     }
   }
   return work;
@@ -126,6 +140,9 @@ bool FeedWriter::unchanged_since_archived(ItemWork& w) const {
 }
 
 void FeedWriter::process(ItemWork& w) {
+  if (w.item == nullptr) {
+    return;  // carried: in place as its raw bytes made it
+  }
   w.fingerprint = item_fingerprint(*w.item, extract_options_);
   const auto found = known_.find(w.id);
   w.known = found == known_.end() ? nullptr : found->second;
@@ -297,10 +314,10 @@ void record_in_state(const std::vector<ItemWork>& work, FeedState& state) {
     if (w.status == ItemWork::Status::kFailed) {
       ArticleEntry unknown;
       unknown.size = -1;
-      state.current.push_back({w.id, "", unknown, 0, 0});
+      state.current.push_back({w.id, "", unknown, 0, 0, ""});
     } else {
       state.current.push_back(
-          {w.id, w.fingerprint, w.entry, w.image_tries, w.page_tries});
+          {w.id, w.fingerprint, w.entry, w.image_tries, w.page_tries, w.raw});
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/changed_items.h"
 #include "feedmark/archive/archive.h"
 #include "feedmark/archive/catalogue.h"
 #include "feedmark/archive/pipeline.h"
@@ -22,11 +23,14 @@ namespace feedmark {
 /// One item's way through extract and write.
 struct ItemWork {
   enum class Status { kUnchanged, kNew, kUpdated, kFailed };
+  /// The parsed item; none when it is carried (its raw bytes are those of
+  /// its article in place: nothing to extract or write).
   const Item* item = nullptr;
   /// The item with its page's article as its body (--full-text).
   std::optional<Item> full_item;
   std::string id;
   std::string fingerprint;             ///< item_fingerprint
+  std::string raw;                     ///< CurrentItem::raw
   const CurrentItem* known = nullptr;  ///< as the state remembers it
   Article article;  ///< extracted unless the fingerprint was known
   bool extracted = false;
@@ -46,11 +50,13 @@ struct ItemWork {
   Status status = Status::kUnchanged;
 };
 
-/// The feed's items that `filter` accepts, each id once: feeds repeat
-/// items (one guid listed twice in a document), and the first wins, as two
-/// writers of one file would race.
-std::vector<ItemWork> unique_items(const Feed& feed, IdPolicy policy,
-                                   const ItemFilter& filter);
+/// The document's items (`origins`: parsed in `feed` or carried from
+/// `state`) that `filter` accepts, each id once: feeds repeat items (one
+/// guid listed twice in a document), and the first wins, as two writers of
+/// one file would race.
+std::vector<ItemWork> unique_items(const Feed& feed, const FeedState& state,
+                                   const std::vector<ItemOrigin>& origins,
+                                   IdPolicy policy, const ItemFilter& filter);
 
 /// Everything one feed's items share while they are processed; its
 /// methods run on several threads at once.

@@ -8,8 +8,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "archive/changed_items.h"
 #include "feed_run.h"
 #include "feedmark/archive/catalogue.h"
+#include "feedmark/archive/raw_items.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/parallel.h"
@@ -71,11 +73,8 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 
 namespace {
 
-// The bytes of a document, what the response said of them (its charset,
-// and the URL relative links resolve against) and every option that shapes
-// its articles.
-std::string body_fingerprint(const Response& response,
-                             const ArchiveOptions& options) {
+// Every option that shapes a document's articles.
+std::string options_fingerprint(const ArchiveOptions& options) {
   return Fingerprint()
       .add(FEEDMARK_VERSION)
       .add(options.image_proxy)
@@ -87,10 +86,30 @@ std::string body_fingerprint(const Response& response,
       .add(options.renderer.shape())
       .add(options.zone)
       .add(options.encoding)
+      .hex();
+}
+
+// The bytes of a document, what the response said of them (its charset,
+// and the URL relative links resolve against) and the options.
+std::string body_fingerprint(const Response& response,
+                             const std::string& options_print) {
+  return Fingerprint()
+      .add(options_print)
       .add(response.content_type)
       .add(response.final_url)
       .add_in_blocks(response.body)
       .hex();
+}
+
+// The document cut into its items, each hashed, unless it is JSON or
+// cannot be cut.
+std::optional<RawItems> raw_items_of(std::string_view body) {
+  std::optional<RawItems> raw =
+      looks_like_json(body) ? std::nullopt : cut_items(body);
+  if (raw) {
+    hash_items(*raw);
+  }
+  return raw;
 }
 
 // The feed key when it is known before parsing: a URL, or --feed-url.
@@ -166,10 +185,25 @@ FeedOutcome PendingFeed::finish() {
   return run_->finish();
 }
 
+namespace {
+
+// The feed's items extracted and written; what is left waits for its
+// downloads.
+Archiving run_feed(std::unique_ptr<FeedRun> run) {
+  run->extract_all();
+  if (run->requests().empty()) {
+    return Archiving(run->finish());
+  }
+  return Archiving(PendingFeed(std::move(run)));
+}
+
+}  // namespace
+
 Result<Archiving> start_archiving(const Source& source, Response&& response,
                                   const ArchiveOptions& options,
                                   std::optional<FeedState> known_state) {
-  const std::string fingerprint = body_fingerprint(response, options);
+  const std::string options_print = options_fingerprint(options);
+  const std::string fingerprint = body_fingerprint(response, options_print);
   std::optional<FeedState> early_state =
       source.kind == Source::Kind::kUrl ? std::move(known_state) : std::nullopt;
   if (std::optional<FeedOutcome> same = archive_if_same_body(
@@ -179,15 +213,51 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
   const std::size_t bytes = response.body.size();
   std::string etag = std::move(response.etag);
   std::string last_modified = std::move(response.last_modified);
+  // A document that changed is cut into its items: those whose bytes did
+  // not change need no decoding or parsing.
+  const std::optional<RawItems> raw = raw_items_of(response.body);
+  if (raw && early_state && !early_state->raw_context.empty() &&
+      early_state->format == options.renderer.shape()) {
+    const std::string key = key_before_parsing(source, options);
+    if (std::optional<ChangedItems> changed = parse_changed_items(
+            source, response, *raw, *early_state,
+            options.archive / feed_id(key), options, options_print)) {
+      auto run = std::make_unique<FeedRun>(
+          source, options, std::move(changed->feed), key,
+          std::move(*early_state), fingerprint, std::move(changed->origins),
+          std::move(changed->context));
+      run->outcome().bytes = bytes;
+      run->outcome().items = raw->items.size();
+      run->set_validators(std::move(etag), std::move(last_modified));
+      return run_feed(std::move(run));
+    }
+  }
+  const std::string content_type = response.content_type;
+  const std::string final_url = response.final_url;
   Result<Document> document =
       decode_response(std::move(response), source.location, options.encoding);
   if (!document) {
     return tl::unexpected(document.error());
   }
+  // The BOM the text lost, if the document was read as it is.
+  const std::size_t shift = bytes - document->utf8.size();
   Result<Feed> feed =
       parse_feed(std::move(*document), source.location, {options.zone});
   if (!feed) {
     return tl::unexpected(feed.error());
+  }
+  // Each item is known by its raw bytes for the next run, if they alone
+  // made it (docs/speed.md, "Cost that follows change").
+  std::optional<std::vector<ItemOrigin>> origins;
+  std::string context;
+  if (raw && read_as_it_is(*feed)) {
+    origins = match_raw_items(*feed, raw->offsets, raw->digests, shift);
+    if (origins) {
+      Response described;
+      described.content_type = content_type;
+      described.final_url = final_url;
+      context = context_fingerprint(options_print, described, *raw, *feed);
+    }
   }
   const std::string key = feed_key_for(source, *feed, options.feed_url);
   const fs::path dir = options.archive / feed_id(key);
@@ -208,15 +278,14 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
     return tl::unexpected(
         write_failure(source, {"write", dir.string(), ec.message()}));
   }
+  std::vector<ItemOrigin> order =
+      origins ? std::move(*origins) : parsed_in_order(*feed);
   auto run = std::make_unique<FeedRun>(source, options, std::move(*feed), key,
-                                       std::move(state), fingerprint);
+                                       std::move(state), fingerprint,
+                                       std::move(order), std::move(context));
   run->outcome().bytes = bytes;
   run->set_validators(std::move(etag), std::move(last_modified));
-  run->extract_all();
-  if (run->requests().empty()) {
-    return Archiving(run->finish());
-  }
-  return Archiving(PendingFeed(std::move(run)));
+  return run_feed(std::move(run));
 }
 
 Result<FeedOutcome> archive_response(const Source& source, Response&& response,

@@ -55,6 +55,9 @@ std::string current_item_line(const CurrentItem& item) {
   if (item.page_tries > 0) {
     j["page_tries"] = item.page_tries;
   }
+  if (!item.raw.empty()) {
+    j["raw"] = item.raw;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -64,7 +67,7 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
   const json& articles = j.at("articles");
   for (const std::string& id : j.value("current", std::vector<std::string>{})) {
     if (const auto it = articles.find(id); it != articles.end()) {
-      current.push_back({id, "", entry_from_json(*it), 0, 0});
+      current.push_back({id, "", entry_from_json(*it), 0, 0, ""});
     }
   }
   return current;
@@ -72,8 +75,11 @@ std::vector<CurrentItem> current_items_of_version_1(const json& j) {
 
 CurrentItem current_item_from_json(const json& item) {
   return {item.at("id").get<std::string>(),
-          item.at("fingerprint").get<std::string>(), entry_from_json(item),
-          item.value("image_tries", 0u), item.value("page_tries", 0u)};
+          item.at("fingerprint").get<std::string>(),
+          entry_from_json(item),
+          item.value("image_tries", 0u),
+          item.value("page_tries", 0u),
+          item.value("raw", "")};
 }
 
 // The state as save_feed_state writes it: the fields, then the current
@@ -171,6 +177,7 @@ std::optional<FeedState> read_state_file(const fs::path& dir) {
       return state;
     }
     state.body = j.value("body", "");
+    state.raw_context = j.value("context", "");
     state.format = j.value("format", "seed");
     if (parts) {
       std::optional<std::vector<CurrentItem>> current =
@@ -211,6 +218,9 @@ Result<void> save_feed_state(const fs::path& dir, const FeedState& state) {
         field("deferred_since", optional_time(state.deferred_since)),
         field("body", state.body)}) {
     out += " " + line + ",\n";
+  }
+  if (!state.raw_context.empty()) {
+    out += " " + field("context", state.raw_context) + ",\n";
   }
   // Only once it is not seed: the states of seed archives stay as they were.
   if (state.format != "seed") {

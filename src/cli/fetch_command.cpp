@@ -351,8 +351,13 @@ void FetchRun::on_success(const std::string& source, const std::string& status,
       "{}: {}, {} items, {} new, {} updated, {} bytes, {}, feed {}, {}", source,
       status, outcome.items, outcome.written.size() - updated, updated,
       outcome.bytes, seconds_text(elapsed), outcome.feed_id,
-      outcome.same_document ? std::string("same document as last archived")
-                            : fmt::format("{} extracted", outcome.extracted)));
+      outcome.same_document
+          ? std::string("same document as last archived")
+          : fmt::format("{} extracted{}", outcome.extracted,
+                        outcome.unparsed == 0
+                            ? std::string()
+                            : fmt::format(", {} unchanged items unparsed",
+                                          outcome.unparsed))));
   report_pages(source, outcome);
   report_images(source, outcome);
   if (outcome.converted > 0) {

@@ -258,6 +258,11 @@ void parse_items(const Context& cx, const std::vector<xml_node>& nodes,
     const std::size_t end = nodes.size() * (chunk + 1) / chunks;
     for (std::size_t i = begin; i < end; ++i) {
       items[i] = parse_item(local, nodes[i], feed);
+      // pugixml knows where the element's name starts in the text it
+      // parsed in place (-1 if it does not); its '<' is just before.
+      const std::ptrdiff_t name = nodes[i].offset_debug();
+      items[i].offset =
+          name > 0 ? static_cast<std::size_t>(name - 1) : std::string::npos;
     }
   });
   feed.items.insert(feed.items.end(), std::make_move_iterator(items.begin()),

@@ -42,6 +42,10 @@ struct CurrentItem {
   /// Runs in a row its page (--full-text) could not be used; the next runs
   /// try again, up to kMaxPageTries in all.
   unsigned page_tries = 0;
+  /// The digest of the item's raw bytes in the document ("" if not known):
+  /// the same bytes in the same context make the same article, which the
+  /// next run carries without decoding or parsing them.
+  std::string raw;
 };
 
 /// Whether the next run tries an article again: its images or its page
@@ -71,6 +75,9 @@ struct FeedState {
   /// The fingerprint of the document last archived whole (its bytes and the
   /// options that shaped its articles): the same body again costs a hash.
   std::string body;
+  /// The context of its items' raw bytes (context_fingerprint in the
+  /// archive stage), when every item was known by them: "" if not.
+  std::string raw_context;
   /// The items of the last document archived, in its order: the articles a
   /// 304 or an unchanged body vouches for.
   std::vector<CurrentItem> current;

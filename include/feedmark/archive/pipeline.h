@@ -81,6 +81,9 @@ struct FeedOutcome {
   bool same_document = false;
   /// Items whose articles were extracted (the others were unchanged).
   std::size_t extracted = 0;
+  /// Items whose raw bytes were those of an article in place: not even
+  /// decoded or parsed.
+  std::size_t unparsed = 0;
   std::vector<ArticleRecord> written;  ///< in document order, all in place
   std::vector<std::string> warnings;
   /// --save-images: images downloaded and kept by this run, images the

@@ -45,6 +45,9 @@ struct Item {
   std::string content_html;  ///< content:encoded / atom:content, as HTML
   std::vector<Enclosure> enclosures;
   std::vector<MediaImage> media;
+  /// Where its element's `<` is in the text pugixml read (Document::utf8,
+  /// or its repaired copy), npos for JSON: which bytes it was read from.
+  std::size_t offset = std::string::npos;
 };
 
 struct Feed {

@@ -1,0 +1,217 @@
+#include "feedmark/archive/raw_items.h"
+
+#include <algorithm>
+
+#include "feedmark/util/parallel.h"
+#include "feedmark/util/sha256.h"
+#include "feedmark/util/text.h"
+
+namespace feedmark {
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), is_ascii_space);
+}
+
+bool ends_name(char c) {
+  return is_ascii_space(c) || c == '/' || c == '>';
+}
+
+// The '>' that ends a tag whose name ends at `from`; a '>' inside a quoted
+// attribute value (`title="a > b"`) does not.
+std::size_t end_of_tag(std::string_view body, std::size_t from) {
+  for (std::size_t at = from;;) {
+    at = body.find_first_of("\"'>", at);
+    if (at == npos || body[at] == '>') {
+      return at;
+    }
+    const std::size_t close = body.find(body[at], at + 1);
+    if (close == npos) {
+      return npos;
+    }
+    at = close + 1;
+  }
+}
+
+std::string_view name_of_start_tag(std::string_view tag) {
+  std::size_t end = 1;
+  while (end < tag.size() && !ends_name(tag[end])) {
+    ++end;
+  }
+  return tag.substr(1, end - 1);
+}
+
+// One pass over the markup: comments, CDATA sections and processing
+// instructions are skipped whole (an `<item>` in a CDATA body is text), the
+// elements open before the first item are kept on a stack, and each item
+// element is one raw item.
+class Cutter {
+ public:
+  explicit Cutter(std::string_view body) : body_(body) {}
+
+  std::optional<RawItems> cut() {
+    std::size_t pos = 0;
+    while ((pos = body_.find('<', pos)) != npos) {
+      pos = step(pos);
+      if (pos == npos) {
+        return std::nullopt;
+      }
+    }
+    if (in_item_ || raw_.items.empty()) {
+      return std::nullopt;
+    }
+    raw_.suffix = body_.substr(last_end_);
+    return std::move(raw_);
+  }
+
+ private:
+  // Reads the markup at `lt`; returns where to go on, npos to give up.
+  std::size_t step(std::size_t lt) {
+    const std::string_view rest = body_.substr(lt);
+    for (const auto& [open, close] :
+         {std::pair{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}}) {
+      if (rest.starts_with(open)) {
+        const std::size_t end =
+            body_.find(close, lt + std::string_view(open).size());
+        return end == npos ? npos : end + std::string_view(close).size();
+      }
+    }
+    if (rest.starts_with("<!")) {
+      return declaration(lt);
+    }
+    const bool closing = rest.starts_with("</");
+    const std::size_t name_begin = lt + (closing ? 2 : 1);
+    std::size_t name_end = name_begin;
+    while (name_end < body_.size() && !ends_name(body_[name_end])) {
+      ++name_end;
+    }
+    const std::size_t gt = end_of_tag(body_, name_end);
+    if (name_end == name_begin || gt == npos) {
+      return npos;  // "< " or an open tag: not XML a run could skip through
+    }
+    const std::string_view name =
+        body_.substr(name_begin, name_end - name_begin);
+    const std::size_t next = gt + 1;
+    if (closing) {
+      return end_tag(name, next) ? next : npos;
+    }
+    const bool empty = body_[gt - 1] == '/';
+    return start_tag(lt, name, next, empty) ? next : npos;
+  }
+
+  // A DOCTYPE before the root; one with an internal subset ("[ <!ENTITY
+  // …> ]") declares what items may use, and is not cut.
+  std::size_t declaration(std::size_t lt) {
+    const std::size_t gt = body_.find('>', lt);
+    if (root_seen_ || gt == npos ||
+        body_.substr(lt, gt - lt).find('[') != npos) {
+      return npos;
+    }
+    return gt + 1;
+  }
+
+  bool end_tag(std::string_view name, std::size_t next) {
+    if (in_item_) {
+      if (name == item_name_) {
+        in_item_ = false;
+        add_item(item_begin_, next);
+      }
+      return true;
+    }
+    if (!raw_.items.empty()) {
+      return name != item_name_;  // past the items: the suffix
+    }
+    if (stack_.empty() || name_of_start_tag(stack_.back()) != name) {
+      return false;
+    }
+    stack_.pop_back();
+    return true;
+  }
+
+  bool start_tag(std::size_t lt, std::string_view name, std::size_t next,
+                 bool empty) {
+    if (in_item_) {
+      return name != item_name_;  // an item inside an item
+    }
+    const bool item = item_name_.empty() ? (name == "item" || name == "entry")
+                                         : name == item_name_;
+    if (!item) {
+      if (raw_.items.empty()) {
+        open_element(lt, next, empty);
+      }
+      return true;
+    }
+    if (raw_.items.empty()) {
+      if (stack_.empty()) {
+        return false;  // an item as the root
+      }
+      item_name_ = name;
+      raw_.ancestors = stack_;
+      raw_.prefix = body_.substr(0, lt);
+    } else if (!is_blank(body_.substr(last_end_, lt - last_end_))) {
+      return false;
+    }
+    if (empty) {
+      add_item(lt, next);
+    } else {
+      in_item_ = true;
+      item_begin_ = lt;
+    }
+    return true;
+  }
+
+  void open_element(std::size_t lt, std::size_t next, bool empty) {
+    if (!root_seen_) {
+      root_seen_ = true;
+      raw_.head = body_.substr(0, lt);
+    }
+    if (!empty) {
+      stack_.push_back(body_.substr(lt, next - lt));
+    }
+  }
+
+  void add_item(std::size_t begin, std::size_t end) {
+    raw_.items.push_back(body_.substr(begin, end - begin));
+    raw_.offsets.push_back(begin);
+    last_end_ = end;
+  }
+
+  const std::string_view body_;
+  RawItems raw_;
+  std::vector<std::string_view> stack_;
+  std::string_view item_name_;
+  bool root_seen_ = false;
+  bool in_item_ = false;
+  std::size_t item_begin_ = 0;
+  std::size_t last_end_ = 0;
+};
+
+}  // namespace
+
+std::optional<RawItems> cut_items(std::string_view body) {
+  return Cutter(body).cut();
+}
+
+void hash_items(RawItems& raw) {
+  raw.digests.assign(raw.items.size(), std::string());
+  // Slices of items rather than single ones: 5,000 tasks would cost more
+  // to hand out than the small items take to hash.
+  constexpr std::size_t kSlices = 16;
+  const std::size_t n = raw.items.size();
+  parallel_for(kSlices, 0, [&](std::size_t slice) {
+    for (std::size_t i = slice * n / kSlices; i < (slice + 1) * n / kSlices;
+         ++i) {
+      raw.digests[i] = Fingerprint().add(raw.items[i]).hex();
+    }
+  });
+  Fingerprint frame;
+  frame.add(raw.head);
+  for (std::string_view tag : raw.ancestors) {
+    frame.add(tag);
+  }
+  raw.frame = frame.hex();
+}
+
+}  // namespace feedmark
