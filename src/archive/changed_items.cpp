@@ -101,6 +101,7 @@ std::string context_fingerprint(const std::string& options_print,
       .add(response.final_url)
       .add(raw.frame)
       .add(format_name(feed.format))
+      .add(feed.namespaces)
       .add(feed.title)
       .add(feed.link)
       .hex();

@@ -42,8 +42,8 @@ std::optional<std::vector<ItemOrigin>> match_raw_items(
 
 /// What every item of a document read as it is depends on beside its own
 /// bytes: the options, the response's charset and URL, the document's
-/// head and the start tags around the items, the format, the feed's title
-/// and link. The same context and the same raw item make the same article.
+/// head and the start tags around the items, the format, the namespace
+/// prefixes the document binds, the feed's title and link. The same context and the same raw item make the same article.
 std::string context_fingerprint(const std::string& options_print,
                                 const Response& response, const RawItems& raw,
                                 const Feed& feed);

@@ -104,12 +104,7 @@ std::string body_fingerprint(const Response& response,
 // The document cut into its items, each hashed, unless it is JSON or
 // cannot be cut.
 std::optional<RawItems> raw_items_of(std::string_view body) {
-  std::optional<RawItems> raw =
-      looks_like_json(body) ? std::nullopt : cut_items(body);
-  if (raw) {
-    hash_items(*raw);
-  }
-  return raw;
+  return looks_like_json(body) ? std::nullopt : cut_items(body);
 }
 
 // The feed key when it is known before parsing: a URL, or --feed-url.

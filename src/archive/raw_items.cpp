@@ -1,6 +1,7 @@
 #include "feedmark/archive/raw_items.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "feedmark/util/parallel.h"
 #include "feedmark/util/sha256.h"
@@ -188,14 +189,11 @@ class Cutter {
   std::size_t last_end_ = 0;
 };
 
-}  // namespace
-
-std::optional<RawItems> cut_items(std::string_view body) {
-  return Cutter(body).cut();
-}
-
-void hash_items(RawItems& raw) {
+// Each item's digest, on every core; false if an item binds a namespace
+// prefix.
+bool hash_items(RawItems& raw) {
   raw.digests.assign(raw.items.size(), std::string());
+  std::atomic<bool> binds{false};
   // Slices of items rather than single ones: 5,000 tasks would cost more
   // to hand out than the small items take to hash.
   constexpr std::size_t kSlices = 16;
@@ -204,14 +202,31 @@ void hash_items(RawItems& raw) {
     for (std::size_t i = slice * n / kSlices; i < (slice + 1) * n / kSlices;
          ++i) {
       raw.digests[i] = Fingerprint().add(raw.items[i]).hex();
+      if (raw.items[i].find("xmlns:") != npos) {
+        binds = true;
+      }
     }
   });
+  if (binds) {
+    return false;
+  }
   Fingerprint frame;
   frame.add(raw.head);
   for (std::string_view tag : raw.ancestors) {
     frame.add(tag);
   }
   raw.frame = frame.hex();
+  return true;
+}
+
+}  // namespace
+
+std::optional<RawItems> cut_items(std::string_view body) {
+  std::optional<RawItems> raw = Cutter(body).cut();
+  if (raw && !hash_items(*raw)) {
+    return std::nullopt;
+  }
+  return raw;
 }
 
 }  // namespace feedmark

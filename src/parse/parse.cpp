@@ -214,6 +214,7 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
   }
   feed.well_formed = feed.warnings.empty();
   const Names names(root, own_namespace(*format, root));
+  feed.namespaces = names.bindings();
   const Context cx{names, options, document.base_url};
   if (*format == Format::kAtom10 || *format == Format::kAtom03) {
     parse_atom(cx, root, feed);

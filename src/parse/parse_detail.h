@@ -58,6 +58,21 @@ class Names {
     return scratch_;
   }
 
+  /// Each bound prefix with the canonical one its names read as
+  /// ("m=media\n"), sorted: what the document's names meant.
+  std::string bindings() const {
+    std::vector<std::string> lines;
+    for (const auto& [prefix, canonical] : canonical_) {
+      lines.push_back(prefix + "=" + canonical + "\n");
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string all;
+    for (const std::string& line : lines) {
+      all += line;
+    }
+    return all;
+  }
+
  private:
   // Declarations may sit on any element (<item xmlns:media="...">); the
   // first binding of a prefix wins.

@@ -29,20 +29,20 @@ struct RawItems {
   /// bytes, and good only as long as they are.
   std::vector<std::string_view> items;
   std::vector<std::size_t> offsets;  ///< where each item starts
-  // Filled by hash_items, and good after the bytes are gone:
+  // Good after the bytes are gone:
   std::vector<std::string> digests;  ///< of each item's bytes
   std::string frame;                 ///< of the head and the ancestors
 };
 
-/// Cuts `body` around its items, when that can be done with certainty:
-/// nothing for JSON or a document with no item, an item inside an item,
-/// anything but white space between two items, a DOCTYPE with its own
-/// declarations, a comment, CDATA section or tag left open. A document cut
-/// wrongly would only show as a mismatch later (each parsed item must
-/// start where a raw item does), and then the whole document is read.
+/// Cuts `body` around its items, when that can be done with certainty,
+/// and hashes each item (on every core). Nothing for JSON or a document
+/// with no item, an item inside an item, anything but white space between
+/// two items, a DOCTYPE with its own declarations, a comment, CDATA section
+/// or tag left open, or an item that binds a namespace prefix (`xmlns:`:
+/// the first binding of a prefix holds for the whole document, so it could
+/// change how the other items read). A document cut wrongly would only
+/// show as a mismatch later (each parsed item must start where a raw item
+/// does), and then the whole document is read.
 std::optional<RawItems> cut_items(std::string_view body);
-
-/// Fills `raw.digests` (on every core) and `raw.frame`.
-void hash_items(RawItems& raw);
 
 }  // namespace feedmark

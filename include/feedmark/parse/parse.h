@@ -62,6 +62,10 @@ struct Feed {
   std::string encoding;  ///< what the document was decoded from
   bool well_formed = true;
   std::vector<std::string> warnings;  ///< what had to be repaired
+  /// The namespace prefixes the document binds, each with the one its
+  /// names were read as ("m=media\n"), sorted. The first binding of a
+  /// prefix anywhere in the document holds for all of it.
+  std::string namespaces;
   std::vector<Item> items;
 };
 
