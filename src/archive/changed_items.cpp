@@ -72,7 +72,8 @@ std::vector<ItemOrigin> parsed_in_order(const Feed& feed) {
 }
 
 bool read_as_it_is(const Feed& feed) {
-  return feed.well_formed && feed.warnings.empty() && feed.encoding == "utf-8";
+  return feed.well_formed && !feed.rewritten && feed.warnings.empty() &&
+         feed.encoding == "utf-8";
 }
 
 std::optional<std::vector<ItemOrigin>> match_raw_items(

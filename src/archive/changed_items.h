@@ -28,7 +28,7 @@ struct ItemOrigin {
 std::vector<ItemOrigin> parsed_in_order(const Feed& feed);
 
 /// Whether the document was read as it is: UTF-8 decoded as it was,
-/// nothing repaired, nothing to warn about. Only then do a document's raw
+/// nothing repaired or rewritten, nothing to warn about. Only then do a document's raw
 /// bytes tell what its items say.
 bool read_as_it_is(const Feed& feed);
 

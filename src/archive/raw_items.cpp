@@ -60,8 +60,8 @@ class Cutter {
         return std::nullopt;
       }
     }
-    if (in_item_ || raw_.items.empty()) {
-      return std::nullopt;
+    if (in_item_ || raw_.items.empty() || !stack_.empty()) {
+      return std::nullopt;  // an item or the root left open, or no item
     }
     raw_.suffix = body_.substr(last_end_);
     return std::move(raw_);
@@ -102,10 +102,11 @@ class Cutter {
     return start_tag(lt, name, next, empty) ? next : npos;
   }
 
-  // A DOCTYPE before the root; one with an internal subset ("[ <!ENTITY
-  // …> ]") declares what items may use, and is not cut.
+  // A DOCTYPE before the root, its quoted parts skipped ("-//N//DTD"
+  // "http://x/a>b.dtd"); one with an internal subset ("[ <!ENTITY …> ]")
+  // declares what items may use, and is not cut.
   std::size_t declaration(std::size_t lt) {
-    const std::size_t gt = body_.find('>', lt);
+    const std::size_t gt = end_of_tag(body_, lt + 2);
     if (root_seen_ || gt == npos ||
         body_.substr(lt, gt - lt).find('[') != npos) {
       return npos;
@@ -113,6 +114,8 @@ class Cutter {
     return gt + 1;
   }
 
+  // Outside the items, every end tag closes the element open last, and
+  // the root closes once: the ancestors are then those of the items.
   bool end_tag(std::string_view name, std::size_t next) {
     if (in_item_) {
       if (name == item_name_) {
@@ -120,9 +123,6 @@ class Cutter {
         add_item(item_begin_, next);
       }
       return true;
-    }
-    if (!raw_.items.empty()) {
-      return name != item_name_;  // past the items: the suffix
     }
     if (stack_.empty() || name_of_start_tag(stack_.back()) != name) {
       return false;
@@ -138,10 +138,11 @@ class Cutter {
     }
     const bool item = item_name_.empty() ? (name == "item" || name == "entry")
                                          : name == item_name_;
+    if (root_seen_ && stack_.empty()) {
+      return false;  // a second root
+    }
     if (!item) {
-      if (raw_.items.empty()) {
-        open_element(lt, next, empty);
-      }
+      open_element(lt, next, empty);
       return true;
     }
     if (raw_.items.empty()) {

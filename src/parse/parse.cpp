@@ -213,6 +213,7 @@ Result<Feed> parse_feed(Document&& document, const std::string& source,
     feed.warnings.push_back(unreadable_rest(parsed, repair.changed));
   }
   feed.well_formed = feed.warnings.empty();
+  feed.rewritten = repair.changed;
   const Names names(root, own_namespace(*format, root));
   feed.namespaces = names.bindings();
   const Context cx{names, options, document.base_url};

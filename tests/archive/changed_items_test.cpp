@@ -74,8 +74,7 @@ TEST_CASE("cut_items declines what it cannot cut with certainty",
   const std::string item = "<item><title>a</title></item>";
   const std::string close = "</channel></rss>";
   const std::vector<std::string> declined = {
-      "",
-      "{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+      "", "{\"version\": \"https://jsonfeed.org/version/1.1\"}",
       open + close,                                 // no item
       item,                                         // an item as root
       open + "<item><item></item></item>" + close,  // nested
@@ -91,6 +90,14 @@ TEST_CASE("cut_items declines what it cannot cut with certainty",
       open + "</title>" + item + close,  // mismatched
       "<rss><channel>< item></item>" + close,
       open + "<item xmlns:m=\"urn:m\"><m:x/></item>" + close,  // binds
+      // A '>' in a quoted system id, then an internal subset whose entity
+      // holds a tag: not a root element.
+      "<!DOCTYPE rss SYSTEM \"a>b\" [<!ENTITY e 'x>y<foo> v'>]>" + open + item +
+          close,
+      open + item + close + "<rss/>",    // a second root
+      open + item + "</channel>",        // the root left open
+      open + item + close + "</rss>",    // an end tag with nothing open
+      open + item + "</rss></channel>",  // end tags crossed
   };
   for (const std::string& body : declined) {
     INFO(body);
@@ -400,6 +407,36 @@ TEST_CASE("A namespace prefix bound anywhere is part of the items' context",
        {"again, a space after", feed("") + " ", {}, 4},
        {"an item binds a prefix", with_item_binding, {}, 0},
        {"again, a space after", with_item_binding + " ", {}, 0}},
+      "seed");
+}
+
+TEST_CASE("What a DOCTYPE declares is never carried past a change",
+          "[archive][changed]") {
+  const auto feed = [](const std::string& doctype, const std::string& last) {
+    return "<?xml version=\"1.0\"?>\n" + doctype +
+           "<rss version=\"2.0\"><channel><title>T</title>"
+           "<link>https://example.com/</link>\n"
+           "<item><guid>a</guid><title>A</title></item>\n"
+           "<item><guid>b</guid><title>B</title></item>\n"
+           "<item><guid>c</guid><title>C</title><description>gamma " +
+           last + "</description></item>\n</channel></rss>\n";
+  };
+  const auto subset = [](const std::string& value) {
+    return "<!DOCTYPE rss SYSTEM \"a>b\" [<!ENTITY e 'x>y<foo> " + value +
+           "'>]>\n";
+  };
+  // RSS 0.91's DTD declares HTML's entities: they are expanded without a
+  // warning, so the document is not read as it is.
+  const std::string external =
+      "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
+      "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\">\n";
+  expect_same_archives(
+      {{"an entity declared", feed(subset("old value"), "&e;"), {}, 0},
+       {"its value changed", feed(subset("new value"), "&e;"), {}, 0},
+       {"an external DTD's entity", feed(external, "&eacute;"), {}, 0},
+       {"again, a space after", feed(external, "&eacute;") + " ", {}, 0},
+       {"an external DTD alone", feed(external, "plain"), {}, 0},
+       {"again, a space after", feed(external, "plain") + " ", {}, 3}},
       "seed");
 }
 

@@ -61,6 +61,9 @@ struct Feed {
   std::string image;
   std::string encoding;  ///< what the document was decoded from
   bool well_formed = true;
+  /// The text was rewritten before it was read as XML; some rewrites (a
+  /// declared entity expanded, `&#150;`) warn of nothing.
+  bool rewritten = false;
   std::vector<std::string> warnings;  ///< what had to be repaired
   /// The namespace prefixes the document binds, each with the one its
   /// names were read as ("m=media\n"), sorted. The first binding of a
