@@ -206,6 +206,18 @@ RunResult run_feedmark(const std::vector<std::string>& args,
   return result;
 }
 
+RunResult fetch_as_example_feed(const std::filesystem::path& feed,
+                                const std::filesystem::path& archive,
+                                const std::vector<std::string>& extra,
+                                const std::map<std::string, std::string>& env) {
+  std::vector<std::string> args = {"fetch",      feed.string(),
+                                   "-a",         archive.string(),
+                                   "--feed-url", "https://example.com/feed.xml",
+                                   "-v"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_feedmark(args, {}, env);
+}
+
 int spawn_feedmark(const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env,
                    const std::filesystem::path& stdout_path) {

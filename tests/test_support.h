@@ -54,6 +54,14 @@ RunResult run_feedmark(const std::vector<std::string>& args,
                        const std::string& input = {},
                        const std::map<std::string, std::string>& env = {});
 
+/// `feedmark fetch FEED -a ARCHIVE --feed-url https://example.com/feed.xml
+/// -v` and `extra`: a file archived as a URL's feed would be, its folder
+/// known before it is parsed.
+RunResult fetch_as_example_feed(const std::filesystem::path& feed,
+                                const std::filesystem::path& archive,
+                                const std::vector<std::string>& extra,
+                                const std::map<std::string, std::string>& env);
+
 /// Starts feedmark in the background with stderr discarded and stdout
 /// discarded, or written to the file `stdout_path`; returns its pid.
 int spawn_feedmark(const std::vector<std::string>& args,

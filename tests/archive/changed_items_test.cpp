@@ -179,13 +179,8 @@ struct Archive {
     }
     const fs::path feed = tmp / "feed.xml";
     write_text(feed, text);
-    std::vector<std::string> args = {
-        "fetch",      feed.string(), "-a",
-        dir.string(), "--feed-url",  "https://example.com/feed.xml",
-        "-v"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_feedmark(args, {},
-                        {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}});
+    return fetch_as_example_feed(
+        feed, dir, extra, {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}});
   }
 
   void forget_context() {

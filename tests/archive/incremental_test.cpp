@@ -126,12 +126,7 @@ struct Archive {
                   const std::map<std::string, std::string>& env = kEpoch,
                   std::vector<std::string> extra = {}) {
     write_text(feed, text);
-    std::vector<std::string> args = {
-        "fetch",      feed.string(), "-a",
-        dir.string(), "--feed-url",  "https://example.com/feed.xml",
-        "-v"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_feedmark(args, {}, env);
+    return fetch_as_example_feed(feed, dir, extra, env);
   }
   fs::path feed_dir() const {
     for (const auto& e : fs::directory_iterator(dir)) {
