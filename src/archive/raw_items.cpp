@@ -12,8 +12,12 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
+// XML's white space between items: a form feed is not, and the decoder
+// replaces it (with a warning) where a small document would not hold it.
 bool is_blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), is_ascii_space);
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  });
 }
 
 bool ends_name(char c) {
@@ -60,8 +64,9 @@ class Cutter {
         return std::nullopt;
       }
     }
-    if (in_item_ || raw_.items.empty() || !stack_.empty()) {
-      return std::nullopt;  // an item or the root left open, or no item
+    if (in_item_ || raw_.items.empty() || !stack_.empty() || channels_ > 1) {
+      return std::nullopt;  // an item or the root left open, no item, or
+                            // two channels
     }
     raw_.suffix = body_.substr(last_end_);
     return std::move(raw_);
@@ -142,7 +147,7 @@ class Cutter {
       return false;  // a second root
     }
     if (!item) {
-      open_element(lt, next, empty);
+      open_element(lt, name, next, empty);
       return true;
     }
     if (raw_.items.empty()) {
@@ -164,7 +169,14 @@ class Cutter {
     return true;
   }
 
-  void open_element(std::size_t lt, std::size_t next, bool empty) {
+  void open_element(std::size_t lt, std::string_view name, std::size_t next,
+                    bool empty) {
+    // The parser reads the first <channel> of the root alone: items in a
+    // second one are none, though their ancestors' tags read the same.
+    if (stack_.size() == 1 &&
+        (name == "channel" || name.ends_with(":channel"))) {
+      ++channels_;
+    }
     if (!root_seen_) {
       root_seen_ = true;
       raw_.head = body_.substr(0, lt);
@@ -185,6 +197,7 @@ class Cutter {
   std::vector<std::string_view> stack_;
   std::string_view item_name_;
   bool root_seen_ = false;
+  int channels_ = 0;
   bool in_item_ = false;
   std::size_t item_begin_ = 0;
   std::size_t last_end_ = 0;
