@@ -23,17 +23,12 @@ std::vector<std::size_t> carried_items(const RawItems& raw,
       archived.emplace(state.current[i].raw, i);
     }
   }
-  const std::size_t n = raw.items.size();
-  std::vector<std::size_t> carried(n, std::string::npos);
-  constexpr std::size_t kSlices = 16;
-  parallel_for(kSlices, 0, [&](std::size_t slice) {
-    for (std::size_t i = slice * n / kSlices; i < (slice + 1) * n / kSlices;
-         ++i) {
-      const auto found = archived.find(raw.digests[i]);
-      if (found != archived.end() &&
-          article_in_place(dir, state.current[found->second])) {
-        carried[i] = found->second;
-      }
+  std::vector<std::size_t> carried(raw.items.size(), std::string::npos);
+  parallel_for_in_slices(carried.size(), 16, [&](std::size_t i) {
+    const auto found = archived.find(raw.digests[i]);
+    if (found != archived.end() &&
+        article_in_place(dir, state.current[found->second])) {
+      carried[i] = found->second;
     }
   });
   return carried;
@@ -93,13 +88,10 @@ std::optional<std::vector<ItemOrigin>> match_raw_items(
   return origins;
 }
 
-std::string context_fingerprint(const std::string& options_print,
-                                const Response& response, const RawItems& raw,
+std::string context_fingerprint(const std::string& shaping, const RawItems& raw,
                                 const Feed& feed) {
   return Fingerprint()
-      .add(options_print)
-      .add(response.content_type)
-      .add(response.final_url)
+      .add(shaping)
       .add(raw.frame)
       .add(format_name(feed.format))
       .add(feed.namespaces)
@@ -111,7 +103,7 @@ std::string context_fingerprint(const std::string& options_print,
 std::optional<ChangedItems> parse_changed_items(
     const Source& source, const Response& response, const RawItems& raw,
     const FeedState& state, const fs::path& dir, const ArchiveOptions& options,
-    const std::string& options_print) {
+    const std::string& shaping) {
   const std::vector<std::size_t> carried = carried_items(raw, state, dir);
   std::vector<std::size_t> changed;
   for (std::size_t i = 0; i < carried.size(); ++i) {
@@ -146,8 +138,7 @@ std::optional<ChangedItems> parse_changed_items(
   }
   std::optional<std::vector<ItemOrigin>> parsed =
       match_raw_items(*feed, offsets, digests, shift);
-  std::string context =
-      context_fingerprint(options_print, response, raw, *feed);
+  std::string context = context_fingerprint(shaping, raw, *feed);
   if (!parsed || context != state.raw_context) {
     return std::nullopt;
   }

@@ -28,8 +28,8 @@ struct ItemOrigin {
 std::vector<ItemOrigin> parsed_in_order(const Feed& feed);
 
 /// Whether the document was read as it is: UTF-8 decoded as it was,
-/// nothing repaired or rewritten, nothing to warn about. Only then do a document's raw
-/// bytes tell what its items say.
+/// nothing repaired or rewritten, nothing to warn about. Only then do a
+/// document's raw bytes tell what its items say.
 bool read_as_it_is(const Feed& feed);
 
 /// Each parsed item with the digest of the raw item it was read from:
@@ -41,11 +41,11 @@ std::optional<std::vector<ItemOrigin>> match_raw_items(
     const std::vector<std::string>& digests, std::size_t shift);
 
 /// What every item of a document read as it is depends on beside its own
-/// bytes: the options, the response's charset and URL, the document's
-/// head and the start tags around the items, the format, the namespace
-/// prefixes the document binds, the feed's title and link. The same context and the same raw item make the same article.
-std::string context_fingerprint(const std::string& options_print,
-                                const Response& response, const RawItems& raw,
+/// bytes: what shaped the whole document (`shaping`: the options, the
+/// response's charset and URL), its head and the start tags around the
+/// items, the format, the namespace prefixes it binds, the feed's title and
+/// link. The same context and the same raw item make the same article.
+std::string context_fingerprint(const std::string& shaping, const RawItems& raw,
                                 const Feed& feed);
 
 /// A document parsed without its unchanged items.
@@ -62,6 +62,6 @@ struct ChangedItems {
 std::optional<ChangedItems> parse_changed_items(
     const Source& source, const Response& response, const RawItems& raw,
     const FeedState& state, const std::filesystem::path& dir,
-    const ArchiveOptions& options, const std::string& options_print);
+    const ArchiveOptions& options, const std::string& shaping);
 
 }  // namespace feedmark

@@ -97,7 +97,7 @@ FeedRun::FeedRun(const Source& source, const ArchiveOptions& options, Feed feed,
       writer_(options_, dir_, {feed_.title, feed_.link, feed_id(key_)},
               state_) {
   outcome_.feed_id = feed_id(key_);
-  outcome_.items = feed_.items.size();
+  outcome_.items = origins.size();
   outcome_.unparsed = static_cast<std::size_t>(
       std::count_if(origins.begin(), origins.end(),
                     [](const ItemOrigin& o) { return o.carried; }));

@@ -73,8 +73,11 @@ std::string feed_key_for(const Source& source, const Feed& feed,
 
 namespace {
 
-// Every option that shapes a document's articles.
-std::string options_fingerprint(const ArchiveOptions& options) {
+// What shapes a document's articles beside its bytes: every option, and
+// what the response said of them (its charset, and the URL relative links
+// resolve against).
+std::string shaping_fingerprint(const Response& response,
+                                const ArchiveOptions& options) {
   return Fingerprint()
       .add(FEEDMARK_VERSION)
       .add(options.image_proxy)
@@ -86,19 +89,15 @@ std::string options_fingerprint(const ArchiveOptions& options) {
       .add(options.renderer.shape())
       .add(options.zone)
       .add(options.encoding)
+      .add(response.content_type)
+      .add(response.final_url)
       .hex();
 }
 
-// The bytes of a document, what the response said of them (its charset,
-// and the URL relative links resolve against) and the options.
-std::string body_fingerprint(const Response& response,
-                             const std::string& options_print) {
-  return Fingerprint()
-      .add(options_print)
-      .add(response.content_type)
-      .add(response.final_url)
-      .add_in_blocks(response.body)
-      .hex();
+// The bytes of a document and what shaped its articles beside them.
+std::string body_fingerprint(std::string_view body,
+                             const std::string& shaping) {
+  return Fingerprint().add(shaping).add_in_blocks(body).hex();
 }
 
 // The document cut into its items, each hashed, unless it is JSON or
@@ -197,8 +196,8 @@ Archiving run_feed(std::unique_ptr<FeedRun> run) {
 Result<Archiving> start_archiving(const Source& source, Response&& response,
                                   const ArchiveOptions& options,
                                   std::optional<FeedState> known_state) {
-  const std::string options_print = options_fingerprint(options);
-  const std::string fingerprint = body_fingerprint(response, options_print);
+  const std::string shaping = shaping_fingerprint(response, options);
+  const std::string fingerprint = body_fingerprint(response.body, shaping);
   std::optional<FeedState> early_state =
       source.kind == Source::Kind::kUrl ? std::move(known_state) : std::nullopt;
   if (std::optional<FeedOutcome> same = archive_if_same_body(
@@ -216,19 +215,16 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
     const std::string key = key_before_parsing(source, options);
     if (std::optional<ChangedItems> changed = parse_changed_items(
             source, response, *raw, *early_state,
-            options.archive / feed_id(key), options, options_print)) {
+            options.archive / feed_id(key), options, shaping)) {
       auto run = std::make_unique<FeedRun>(
           source, options, std::move(changed->feed), key,
           std::move(*early_state), fingerprint, std::move(changed->origins),
           std::move(changed->context));
       run->outcome().bytes = bytes;
-      run->outcome().items = raw->items.size();
       run->set_validators(std::move(etag), std::move(last_modified));
       return run_feed(std::move(run));
     }
   }
-  const std::string content_type = response.content_type;
-  const std::string final_url = response.final_url;
   Result<Document> document =
       decode_response(std::move(response), source.location, options.encoding);
   if (!document) {
@@ -248,10 +244,7 @@ Result<Archiving> start_archiving(const Source& source, Response&& response,
   if (raw && read_as_it_is(*feed)) {
     origins = match_raw_items(*feed, raw->offsets, raw->digests, shift);
     if (origins) {
-      Response described;
-      described.content_type = content_type;
-      described.final_url = final_url;
-      context = context_fingerprint(options_print, described, *raw, *feed);
+      context = context_fingerprint(shaping, *raw, *feed);
     }
   }
   const std::string key = feed_key_for(source, *feed, options.feed_url);

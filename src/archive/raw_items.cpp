@@ -208,17 +208,10 @@ class Cutter {
 bool hash_items(RawItems& raw) {
   raw.digests.assign(raw.items.size(), std::string());
   std::atomic<bool> binds{false};
-  // Slices of items rather than single ones: 5,000 tasks would cost more
-  // to hand out than the small items take to hash.
-  constexpr std::size_t kSlices = 16;
-  const std::size_t n = raw.items.size();
-  parallel_for(kSlices, 0, [&](std::size_t slice) {
-    for (std::size_t i = slice * n / kSlices; i < (slice + 1) * n / kSlices;
-         ++i) {
-      raw.digests[i] = Fingerprint().add(raw.items[i]).hex();
-      if (raw.items[i].find("xmlns:") != npos) {
-        binds = true;
-      }
+  parallel_for_in_slices(raw.items.size(), 16, [&](std::size_t i) {
+    raw.digests[i] = Fingerprint().add(raw.items[i]).hex();
+    if (raw.items[i].find("xmlns:") != npos) {
+      binds = true;
     }
   });
   if (binds) {

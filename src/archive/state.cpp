@@ -258,15 +258,10 @@ bool current_articles_intact(const fs::path& dir, const FeedState& state) {
   }
   // One stat per article: 5,000 of them are a tenth of a same-document
   // run, so they are spread over every core, in 16 slices.
-  constexpr std::size_t kSlices = 16;
-  const std::size_t n = state.current.size();
   std::atomic<bool> all{true};
-  parallel_for(kSlices, 0, [&](std::size_t slice) {
-    for (std::size_t i = slice * n / kSlices;
-         i < (slice + 1) * n / kSlices && all; ++i) {
-      if (!article_in_place(dir, state.current[i])) {
-        all = false;
-      }
+  parallel_for_in_slices(state.current.size(), 16, [&](std::size_t i) {
+    if (all && !article_in_place(dir, state.current[i])) {
+      all = false;
     }
   });
   return all;

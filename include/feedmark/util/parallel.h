@@ -53,6 +53,19 @@ void parallel_for(std::size_t n, unsigned threads, F f) {
   }
 }
 
+/// f(i) for every i in [0, n), on every core, in `slices` runs of
+/// neighbouring indexes: for thousands of small calls (a stat, the hash of
+/// a short item), handing out each index would cost more than the call.
+template <class F>
+void parallel_for_in_slices(std::size_t n, std::size_t slices, F f) {
+  parallel_for(slices, 0, [&](std::size_t slice) {
+    for (std::size_t i = slice * n / slices; i < (slice + 1) * n / slices;
+         ++i) {
+      f(i);
+    }
+  });
+}
+
 /// A queue from producer threads to one consumer.
 template <class T>
 class Channel {
