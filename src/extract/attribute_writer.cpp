@@ -129,6 +129,30 @@ void AttributeWriter::write_foreign_attributes(const GumboNode* node,
   }
 }
 
+void AttributeWriter::write_verbatim_attributes(const GumboNode* node) {
+  const GumboVector& attrs = node->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    const std::string_view name = a->name;
+    switch (a->attr_namespace) {
+      case GUMBO_ATTR_NAMESPACE_XLINK:
+        write_attribute("xlink:" + std::string(name), a->value);
+        break;
+      case GUMBO_ATTR_NAMESPACE_XML:
+        write_attribute("xml:" + std::string(name), a->value);
+        break;
+      case GUMBO_ATTR_NAMESPACE_XMLNS:
+        write_attribute(
+            name == "xmlns" ? std::string(name) : "xmlns:" + std::string(name),
+            a->value);
+        break;
+      case GUMBO_ATTR_NAMESPACE_NONE:
+        write_attribute(name, a->value);
+        break;
+    }
+  }
+}
+
 void AttributeWriter::write_kept_attribute(std::string_view name,
                                            std::string_view value,
                                            AttrKind kind, bool svg) {

@@ -25,6 +25,9 @@ class AttributeWriter {
   /// HTML, they declare it, with XLink's where used.
   void write_foreign_attributes(const GumboNode* node, std::string_view name);
   void write_attribute(std::string_view name, std::string_view value);
+  /// Every attribute as it is, named as the source wrote it
+  /// ("xlink:href"): for the sanitizer's own output, parsed again.
+  void write_verbatim_attributes(const GumboNode* node);
   /// An absolute, safe URL for `url`, or "" if it has none.
   std::string resolve(std::string_view url, AttrKind kind) const;
   /// What an image shown from `url` points at: its local path when it is

@@ -8,6 +8,7 @@
 #include "feedmark/util/text.h"
 #include "feedmark/util/url.h"
 #include "images.h"
+#include "open_elements.h"
 
 namespace feedmark {
 namespace {
@@ -38,13 +39,17 @@ char32_t last_character(std::string_view text) {
 /// Writes the sanitized tree on one line (SPEC "The article file", body).
 class Writer {
  public:
+  /// `verbatim`: the tree is the sanitizer's own output parsed again, and
+  /// its attributes are written as they are (see holds_as_written).
   Writer(const SanitizeOptions& options, const UrlResolver& resolver,
-         const GumboNode* skipped)
+         const GumboNode* skipped, bool verbatim = false)
       : attributes_(out_, options, resolver),
         skipped_(skipped),
-        saving_images_(options.saved_images != nullptr) {}
+        saving_images_(options.saved_images != nullptr),
+        verbatim_(verbatim) {}
 
-  void write_children(const GumboVector& nodes, bool block_context);
+  void write_children(const GumboVector& nodes);
+  std::string& html() { return out_; }
   void take(SanitizedHtml& result) {
     result.html = std::move(out_);
     result.images = std::move(attributes_.images);
@@ -52,8 +57,9 @@ class Writer {
   }
 
  private:
-  void write_node(const GumboVector& siblings, unsigned index,
-                  bool block_context);
+  void write_node(const GumboVector& siblings, unsigned index);
+  unsigned write_in_table(const GumboVector& siblings, unsigned index,
+                          const std::vector<GumboTag>& wrappers);
   void write_element(const GumboNode* node);
   void write_kept_element(const GumboNode* node);
   void write_iframe_link(const GumboNode* node);
@@ -63,46 +69,40 @@ class Writer {
     pending_space_ = false;
     last_char_ = 0;
   }
-  bool is_kept_block(const GumboNode* node) const;
-  bool touches_block(const GumboVector& siblings, unsigned index,
-                     bool block_context) const;
+  // "Whitespace-only text between block elements is dropped", decided by
+  // what is written around it, not by the source's siblings (an unwrapped
+  // <form> between them hides nothing), so that writing the output again
+  // drops nothing more.
+  void before_block() {
+    held_space_.clear();
+    boundary();
+  }
+  void before_inline() {
+    if (!held_space_.empty()) {
+      const std::string space = std::move(held_space_);
+      held_space_.clear();
+      write_text(space);
+    }
+  }
 
   std::string out_;
   AttributeWriter attributes_;
   const GumboNode* skipped_;
   const bool saving_images_;
+  const bool verbatim_;
+  OpenElements open_;
+  std::size_t pre_start_ = std::string::npos;  ///< where a <pre>'s text starts
+  std::string held_space_;   ///< whitespace text, until what follows
+  bool after_block_ = true;  ///< nothing written yet, or a block's tag
   bool pending_space_ = false;
   char32_t last_char_ = 0;
   int pre_depth_ = 0;
   int depth_ = 0;
 };
 
-bool Writer::is_kept_block(const GumboNode* node) const {
-  return is_element(node) && !is_foreign(node) &&
-         is_block(node->v.element.tag) &&
-         treatment_of(node) == Treatment::kKeep;
-}
-
 bool is_invisible(const GumboNode* node, const GumboNode* skipped) {
   return node == skipped || node->type == GUMBO_NODE_COMMENT ||
          (is_element(node) && treatment_of(node) == Treatment::kDrop);
-}
-
-// "Whitespace-only text between block elements is dropped": look past
-// removed nodes to the nearest visible sibling on each side.
-bool Writer::touches_block(const GumboVector& siblings, unsigned index,
-                           bool block_context) const {
-  const auto side = [&](int step) {
-    for (int i = static_cast<int>(index) + step;
-         i >= 0 && i < static_cast<int>(siblings.length); i += step) {
-      const GumboNode* n = child(siblings, static_cast<unsigned>(i));
-      if (!is_invisible(n, skipped_)) {
-        return is_kept_block(n);
-      }
-    }
-    return block_context;
-  };
-  return side(-1) || side(+1);
 }
 
 // XHTML habits give "<br></br>", which an HTML parser reads as two line
@@ -116,26 +116,81 @@ bool is_end_tag_after_br(const GumboVector& siblings, unsigned index) {
          tag_of(child(siblings, index - 1)) == GUMBO_TAG_BR;
 }
 
-void Writer::write_children(const GumboVector& nodes, bool block_context) {
+void Writer::write_children(const GumboVector& nodes) {
   for (unsigned i = 0; i < nodes.length; ++i) {
-    write_node(nodes, i, block_context);
+    const GumboNode* node = child(nodes, i);
+    if (is_element(node) && node != skipped_ && depth_ < kMaxDepth &&
+        treatment_of(node) == Treatment::kKeep) {
+      if (const auto wrappers = open_.wrappers_for(node); !wrappers.empty()) {
+        i = write_in_table(nodes, i, wrappers) - 1;
+        continue;
+      }
+    }
+    write_node(nodes, i);
   }
 }
 
-void Writer::write_node(const GumboVector& siblings, unsigned index,
-                        bool block_context) {
+// A fragment cut out of a table ("<tr><td>a</td></tr>", as a description
+// may be) keeps its rows in a table of its own: a browser ignores a <tr>
+// or a <td> outside one. The run of sibling parts shares the table;
+// returns the index after the last one.
+unsigned Writer::write_in_table(const GumboVector& siblings, unsigned index,
+                                const std::vector<GumboTag>& wrappers) {
+  before_block();
+  after_block_ = true;
+  for (GumboTag tag : wrappers) {
+    out_ += '<';
+    out_ += gumbo_normalized_tagname(tag);
+    out_ += '>';
+    open_.push_html(tag);
+  }
+  unsigned end = index;
+  for (unsigned i = index; i < siblings.length; ++i) {
+    const GumboNode* node = child(siblings, i);
+    if (is_element(node) && node != skipped_ && open_.takes(node) &&
+        treatment_of(node) == Treatment::kKeep) {
+      write_node(siblings, i);
+      end = i + 1;
+    } else if (!is_invisible(node, skipped_) &&
+               !(is_text(node) && only_whitespace(node->v.text.text))) {
+      break;
+    }
+  }
+  before_block();
+  for (auto it = wrappers.rbegin(); it != wrappers.rend(); ++it) {
+    open_.pop();
+    out_ += "</";
+    out_ += gumbo_normalized_tagname(*it);
+    out_ += '>';
+  }
+  boundary();
+  return end;
+}
+
+void Writer::write_node(const GumboVector& siblings, unsigned index) {
   const GumboNode* node = child(siblings, index);
   if (node == skipped_) {
     return;
   }
   if (is_text(node)) {
+    if (!open_.takes_text()) {
+      return;  // the parser would move it out of the table
+    }
     const std::string_view text = node->v.text.text;
     if (pre_depth_ > 0) {
       write_pre_text(text);
-    } else if (!only_whitespace(text) ||
-               !touches_block(siblings, index, block_context)) {
+    } else if (verbatim_) {
+      append_html_escaped(out_, text);
+    } else if (!only_whitespace(text)) {
+      before_inline();
       write_text(text);
+    } else if (!after_block_) {
+      held_space_ += text;
+      return;
+    } else {
+      return;
     }
+    after_block_ = false;
     return;
   }
   if (is_element(node) && !is_end_tag_after_br(siblings, index)) {
@@ -154,10 +209,14 @@ void Writer::write_element(const GumboNode* node) {
       write_iframe_link(node);
       break;
     case Treatment::kUnwrap:
-      write_children(node->v.element.children, false);
+      write_children(node->v.element.children);
       break;
     default:
-      write_kept_element(node);
+      if (open_.takes(node)) {
+        write_kept_element(node);
+      } else {
+        write_children(node->v.element.children);
+      }
       break;
   }
   --depth_;
@@ -167,7 +226,7 @@ void Writer::write_kept_element(const GumboNode* node) {
   const GumboTag tag = node->v.element.tag;
   const bool foreign = is_foreign(node);
   std::string image_src;
-  if (tag == GUMBO_TAG_IMG) {
+  if (tag == GUMBO_TAG_IMG && !verbatim_) {
     const std::string_view src = image_candidate(node);
     if (is_tracking_pixel(node, src)) {
       return;  // a beacon shows nothing
@@ -178,17 +237,27 @@ void Writer::write_kept_element(const GumboNode* node) {
   }
   const bool block = !foreign && is_block(tag);
   if (block) {
-    boundary();
-  } else if (pending_space_ && last_char_ != 0 && !is_wide(last_char_)) {
-    out_ += ' ';
-    boundary();
+    before_block();
+  } else {
+    before_inline();
+    if (pending_space_ && last_char_ != 0 && !is_wide(last_char_)) {
+      out_ += ' ';
+      boundary();
+    }
   }
-  const std::string name = foreign || tag == GUMBO_TAG_UNKNOWN
+  // A paragraph that would hold a block is a <div>: a browser would end
+  // the <p> at the block.
+  const bool as_div =
+      !foreign && tag == GUMBO_TAG_P && paragraph_holds_block(node);
+  const std::string name = as_div ? std::string("div")
+                           : foreign || tag == GUMBO_TAG_UNKNOWN
                                ? element_name(node)
                                : std::string(gumbo_normalized_tagname(tag));
   out_ += '<';
   out_ += name;
-  if (foreign) {
+  if (verbatim_) {
+    attributes_.write_verbatim_attributes(node);
+  } else if (foreign) {
     attributes_.write_foreign_attributes(node, name);
   } else {
     attributes_.write_html_attributes(node);
@@ -196,6 +265,7 @@ void Writer::write_kept_element(const GumboNode* node) {
   if (!image_src.empty()) {
     attributes_.write_attribute("src", image_src);
   }
+  after_block_ = block;
   const GumboVector& children = node->v.element.children;
   if (children.length == 0 && is_void(tag)) {
     out_ += " />";
@@ -203,16 +273,29 @@ void Writer::write_kept_element(const GumboNode* node) {
   }
   out_ += '>';
   const std::size_t content_start = out_.size();
-  pre_depth_ += tag == GUMBO_TAG_PRE;
-  write_children(children, block);
-  pre_depth_ -= tag == GUMBO_TAG_PRE;
+  const bool pre = !foreign && tag == GUMBO_TAG_PRE;
+  pre_depth_ += pre;
+  if (pre) {
+    pre_start_ = out_.size();
+  }
+  if (as_div) {
+    open_.push_html(GUMBO_TAG_DIV);
+  } else {
+    open_.push(node);
+  }
+  write_children(children);
+  open_.pop();
+  pre_depth_ -= pre;
+  if (block) {
+    before_block();
+  } else {
+    before_inline();
+  }
+  after_block_ = block;
   if (foreign && out_.size() == content_start) {
     out_.back() = ' ';  // an empty SVG or MathML element closes itself
     out_ += "/>";
     return;
-  }
-  if (block) {
-    boundary();
   }
   out_ += "</";
   out_ += name;
@@ -225,6 +308,14 @@ void Writer::write_iframe_link(const GumboNode* node) {
   const std::string src =
       attributes_.resolve(attribute(node, "src"), AttrKind::kResource);
   if (src.empty()) {
+    return;
+  }
+  before_inline();
+  after_block_ = false;
+  if (!open_.takes_html(GUMBO_TAG_A)) {
+    if (open_.takes_text()) {
+      append_html_escaped(out_, src);  // in a link already: its address
+    }
     return;
   }
   out_ += "<a href=\"";
@@ -270,7 +361,13 @@ void Writer::write_text(std::string_view text) {
   }
 }
 
+// A parser drops a line break right after "<pre>" (HTML §13.2.6.4.7), even
+// one written "&#10;": a <pre> whose text starts with one gets a second.
 void Writer::write_pre_text(std::string_view text) {
+  if (out_.size() == pre_start_ && !text.empty() &&
+      (text.front() == '\n' || text.front() == '\r')) {
+    out_ += "&#10;";
+  }
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\r') {
       out_ += "&#10;";
@@ -283,6 +380,40 @@ void Writer::write_pre_text(std::string_view text) {
   }
 }
 
+// The tree a browser builds from `html` in a page, written again as it is.
+std::string written_as_parsed(std::string_view html, FragmentParser parser) {
+  const ParsedFragment parsed(html, parser);
+  const SanitizeOptions options;
+  const UrlResolver resolver(options.base_url);
+  Writer writer(options, resolver, nullptr, true);
+  writer.write_children(parsed.children());
+  return std::move(writer.html());
+}
+
+// The promise of the sanitizer's output (docs/decisions.md "Sanitizing"):
+// a browser parses it into the tree it spells, so writing that tree again
+// gives the same bytes. The writer's rules keep it (open_elements.h); this
+// checks it, and what fails is written as the browser would read it or, if
+// even that does not hold, as plain text.
+void hold_to_parsed_tree(std::string& html) {
+  if (html.empty() ||
+      written_as_parsed(html, FragmentParser::kDirectFirstInBody) == html) {
+    return;
+  }
+  std::string parsed = written_as_parsed(html, FragmentParser::kGumboInBody);
+  if (written_as_parsed(parsed, FragmentParser::kDirectFirstInBody) == parsed) {
+    html = std::move(parsed);
+    return;
+  }
+  const std::string text = html_to_text(html);
+  html.clear();
+  if (!text.empty()) {
+    html = "<p>";
+    append_html_escaped(html, text);
+    html += "</p>";
+  }
+}
+
 }  // namespace
 
 SanitizedHtml sanitize_html(std::string_view html,
@@ -291,28 +422,31 @@ SanitizedHtml sanitize_html(std::string_view html,
   if (only_whitespace(html)) {
     return result;
   }
-  const ParsedFragment fragment(html);
-  const UrlResolver resolver(options.base_url);
-  LeadImageNode lead;
-  if (options.lead_image != SanitizeOptions::LeadImage::kIgnore) {
-    lead = locate_lead_image(fragment.children());
-    if (lead.img != nullptr) {
-      // A copy to keep is the largest one; a link stays as the feed wrote
-      // it.
-      result.image_url = resolver.resolve(
-          options.saved_images != nullptr && !real_image_url(lead.img).empty()
-              ? image_to_save(lead.img)
-              : real_image_url(lead.img));
-      result.image_caption = caption_of(lead);
+  {
+    const ParsedFragment fragment(html);
+    const UrlResolver resolver(options.base_url);
+    LeadImageNode lead;
+    if (options.lead_image != SanitizeOptions::LeadImage::kIgnore) {
+      lead = locate_lead_image(fragment.children());
+      if (lead.img != nullptr) {
+        // A copy to keep is the largest one; a link stays as the feed wrote
+        // it.
+        result.image_url = resolver.resolve(
+            options.saved_images != nullptr && !real_image_url(lead.img).empty()
+                ? image_to_save(lead.img)
+                : real_image_url(lead.img));
+        result.image_caption = caption_of(lead);
+      }
+      if (result.image_url.empty()) {
+        lead = {};
+      }
     }
-    if (result.image_url.empty()) {
-      lead = {};
-    }
+    const bool take = options.lead_image == SanitizeOptions::LeadImage::kTake;
+    Writer writer(options, resolver, take ? lead.removed : nullptr);
+    writer.write_children(fragment.children());
+    writer.take(result);
   }
-  const bool take = options.lead_image == SanitizeOptions::LeadImage::kTake;
-  Writer writer(options, resolver, take ? lead.removed : nullptr);
-  writer.write_children(fragment.children(), true);
-  writer.take(result);
+  hold_to_parsed_tree(result.html);
   return result;
 }
 

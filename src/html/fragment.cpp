@@ -86,13 +86,20 @@ bool is_blank(const GumboOutput* output) {
 
 ParsedFragment::ParsedFragment(std::string_view html, FragmentParser parser) {
   html = bounded_for_parser(without_cdata_markers(html, source_), source_);
-  if (parser == FragmentParser::kDirectFirst) {
+  if (parser == FragmentParser::kDirectFirst ||
+      parser == FragmentParser::kDirectFirstInBody) {
     auto tree = std::make_unique<DirectTree>();
     if (tree->read(html)) {
       direct_ = std::move(tree);
       children_ = &direct_->children();
       return;
     }
+  }
+  if (parser == FragmentParser::kDirectFirstInBody ||
+      parser == FragmentParser::kGumboInBody) {
+    output_ = parse_in_context(html, GUMBO_TAG_BODY);
+    children_ = &root_children(output_);
+    return;
   }
   // Parsed as a <template>'s content rather than a <body>'s, so that a
   // fragment of a table ("<tr><td>…</td></tr>", a description cut out of

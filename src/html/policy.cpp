@@ -13,6 +13,8 @@ namespace feedmark::html {
 // controls go, an <iframe> becomes a link, and every URL must be a safe
 // http(s) one.
 
+// <noscript> is unwrapped: a browser running scripts reads its content as
+// text, not as elements, so a kept one would show "<img src=…>" as words.
 struct TagPolicy {
   Treatment treatment = Treatment::kUnwrap;  // <form>, <object>, unknown tags
   bool block = false;
@@ -30,14 +32,14 @@ PolicyTable make_policy_table() {
                        GUMBO_TAG_FONT,   GUMBO_TAG_I,        GUMBO_TAG_IMG,
                        GUMBO_TAG_INS,    GUMBO_TAG_KBD,      GUMBO_TAG_LABEL,
                        GUMBO_TAG_MAP,    GUMBO_TAG_MARK,     GUMBO_TAG_METER,
-                       GUMBO_TAG_NEXTID, GUMBO_TAG_NOSCRIPT, GUMBO_TAG_PROGRESS,
-                       GUMBO_TAG_Q,      GUMBO_TAG_RP,       GUMBO_TAG_RT,
-                       GUMBO_TAG_RUBY,   GUMBO_TAG_S,        GUMBO_TAG_SAMP,
-                       GUMBO_TAG_SMALL,  GUMBO_TAG_SOURCE,   GUMBO_TAG_SPACER,
-                       GUMBO_TAG_SPAN,   GUMBO_TAG_STRIKE,   GUMBO_TAG_STRONG,
-                       GUMBO_TAG_SUB,    GUMBO_TAG_SUP,      GUMBO_TAG_TIME,
-                       GUMBO_TAG_TRACK,  GUMBO_TAG_TT,       GUMBO_TAG_U,
-                       GUMBO_TAG_VAR,    GUMBO_TAG_VIDEO,    GUMBO_TAG_WBR}) {
+                       GUMBO_TAG_NEXTID, GUMBO_TAG_PROGRESS, GUMBO_TAG_Q,
+                       GUMBO_TAG_RP,     GUMBO_TAG_RT,       GUMBO_TAG_RUBY,
+                       GUMBO_TAG_S,      GUMBO_TAG_SAMP,     GUMBO_TAG_SMALL,
+                       GUMBO_TAG_SOURCE, GUMBO_TAG_SPACER,   GUMBO_TAG_SPAN,
+                       GUMBO_TAG_STRIKE, GUMBO_TAG_STRONG,   GUMBO_TAG_SUB,
+                       GUMBO_TAG_SUP,    GUMBO_TAG_TIME,     GUMBO_TAG_TRACK,
+                       GUMBO_TAG_TT,     GUMBO_TAG_U,        GUMBO_TAG_VAR,
+                       GUMBO_TAG_VIDEO,  GUMBO_TAG_WBR}) {
     table[tag] = {Treatment::kKeep, false};
   }
   for (GumboTag tag :

@@ -17,6 +17,10 @@ class DirectTree;
 enum class FragmentParser {
   kDirectFirst,  ///< the direct reader, and gumbo if it declines
   kGumbo,        ///< gumbo only: what tests compare the direct reader with
+  /// The direct reader, else gumbo as in a <body> rather than a
+  /// <template>: how a browser reads an article's HTML in its page.
+  kDirectFirstInBody,
+  kGumboInBody,  ///< gumbo only, as in a <body>
 };
 
 /// A parsed fragment; the thread's arena is reset when it goes away.
