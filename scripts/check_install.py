@@ -6,7 +6,8 @@ it belongs; both man pages render without a warning (`MANWIDTH=80 man
 --warnings -l`); every option CLI11 knows (from each command's --help)
 appears in feedmark.1; bash completion completes `feedmark fe` to fetch
 and `feedmark fetch --for` to --format (through bash's own `complete`);
-the zsh and fish files parse (`zsh -n`, `fish -n`).
+the zsh and fish files parse (`zsh -n`, `fish -n`); the Hugo site is
+installed whole, as examples/hugo-site/ holds it.
 
     scripts/check_install.py BUILD_DIR
 """
@@ -27,6 +28,13 @@ EXPECTED = [
     "share/fish/vendor_completions.d/feedmark.fish",
     "share/doc/feedmark/examples/feedmark.service",
     "share/doc/feedmark/examples/feedmark.timer",
+    "share/feedmark/hugo-site/hugo.toml",
+    "share/feedmark/hugo-site/layouts/index.html",
+    "share/feedmark/hugo-site/layouts/_default/baseof.html",
+    "share/feedmark/hugo-site/layouts/_default/list.html",
+    "share/feedmark/hugo-site/layouts/_default/single.html",
+    "share/feedmark/hugo-site/layouts/partials/path.html",
+    "share/feedmark/hugo-site/static/css/feedmark.css",
 ]
 COMMANDS = ["fetch", "parse", "extract", "discover", "index"]
 
@@ -34,6 +42,11 @@ COMMANDS = ["fetch", "parse", "extract", "discover", "index"]
 def check(ok, what, problems):
     if not ok:
         problems.append(what)
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def options_of(feedmark, command):
@@ -71,6 +84,17 @@ def main():
         for rel in EXPECTED:
             check(os.path.isfile(os.path.join(prefix, rel)),
                   f"missing {rel}", problems)
+        # The Hugo site, every file as the source tree holds it.
+        site = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "examples", "hugo-site")
+        installed_site = os.path.join(prefix, "share/feedmark/hugo-site")
+        for root, _, files in os.walk(site):
+            for name in files:
+                rel = os.path.relpath(os.path.join(root, name), site)
+                target = os.path.join(installed_site, rel)
+                check(os.path.isfile(target) and
+                      read_bytes(target) == read_bytes(os.path.join(site, rel)),
+                      f"hugo-site/{rel} not installed as it is", problems)
         feedmark = os.path.join(prefix, "bin", "feedmark")
         check(os.access(feedmark, os.X_OK), "bin/feedmark not executable",
               problems)

@@ -2,7 +2,8 @@
 # Installs everything feedmark needs to build, test and benchmark on Debian 12.
 # Used by the README's set-up commands and by .ci/run. Safe to run again.
 # clang and libclang-rt-14-dev (its sanitizer and libFuzzer runtimes, which
-# clang does not pull in without recommends) build the fuzz target.
+# clang does not pull in without recommends) build the fuzz target; hugo
+# and chromium build and show the shipped Hugo site in its tests.
 set -euo pipefail
 
 packages=(
@@ -11,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libexpected-dev libuchardet-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   libre2-dev libkainjow-mustache-dev
-  libyaml-cpp-dev hugo
+  libyaml-cpp-dev hugo chromium nginx-light libdtl-dev
   man-db groff-base zsh fish bash-completion dpkg-dev
   python3 tzdata
   clang libclang-rt-14-dev

@@ -73,9 +73,10 @@ std::vector<Listed> listed_of(const MonthEntries& entries) {
 
 std::string render_month_page(const std::string& month,
                               const MonthEntries& entries, IndexStyle style) {
-  return style.month_front_matter(month) +
-         fmt::format("{}\n------\n\n{}\n[The feed's index](../{})\n", month,
-                     article_lines(listed_of(entries), "../"), style.file());
+  return style.finished(
+      style.month_front_matter(month) +
+      fmt::format("{}\n------\n\n{}\n[The feed's index](../{})\n", month,
+                  article_lines(listed_of(entries), "../"), style.file()));
 }
 
 std::string month_json(const MonthEntries& entries) {
@@ -180,7 +181,8 @@ std::string title_of_header(const std::string& header) {
 // articles from Hugo.
 Result<void> write_index_file(const fs::path& dir, const std::string& text,
                               IndexStyle style) {
-  if (auto written = write_if_changed(dir / style.file(), text); !written) {
+  if (auto written = write_if_changed(dir / style.file(), style.finished(text));
+      !written) {
     return written;
   }
   std::error_code ec;
@@ -453,7 +455,7 @@ std::string feed_header_from_index(const fs::path& dir) {
   const std::string_view text =
       index ? without_front_matter(*index) : std::string_view();
   if (link_text_of(line_at(text, 0))) {
-    return std::string(line_at(text, 0));
+    return style.read_back(line_at(text, 0));
   }
   return {};
 }

@@ -1,6 +1,7 @@
 #include "archive/index_style.h"
 
 #include "feedmark/write/front_matter.h"
+#include "feedmark/write/hugo.h"
 
 namespace feedmark {
 
@@ -19,6 +20,19 @@ std::string IndexStyle::month_front_matter(std::string_view title) const {
                     .verbatim("_build:\n  list: never\n")
                     .str()
               : std::string();
+}
+
+std::string IndexStyle::finished(std::string text) const {
+  if (!hugo || text.find("{{") == std::string::npos) {
+    return text;
+  }
+  const std::size_t body = text.size() - without_front_matter(text).size();
+  return text.substr(0, body) +
+         hugo::escape_shortcodes(std::string_view(text).substr(body));
+}
+
+std::string IndexStyle::read_back(std::string_view line) const {
+  return hugo ? hugo::unescape_shortcodes(line) : std::string(line);
 }
 
 std::string_view without_front_matter(std::string_view text) {

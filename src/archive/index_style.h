@@ -31,6 +31,11 @@ struct IndexStyle {
   std::string front_matter(std::string_view title) const;
   /// And for a month page, which Hugo renders but leaves out of lists.
   std::string month_front_matter(std::string_view title) const;
+  /// An index as it is written: for Hugo, no "{{" of a title after the
+  /// front matter may start a shortcode (write/hugo.h).
+  std::string finished(std::string text) const;
+  /// A line of an index as written, read back as the feed gave it.
+  std::string read_back(std::string_view line) const;
 };
 
 /// An index's text after its front matter, if it has one.

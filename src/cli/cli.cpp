@@ -24,6 +24,7 @@
 #include "feedmark/cli/parse_command.h"
 #include "feedmark/cli/progress.h"
 #include "feedmark/cli/shard.h"
+#include "feedmark/write/hugo.h"
 
 namespace feedmark {
 namespace {
@@ -346,6 +347,10 @@ Result<FetchPlan> prepare_fetch(FetchCommand& fetch) {
     return tl::unexpected(renderer.error());
   }
   fetch.options.renderer = std::move(*renderer);
+  if (fetch.options.renderer.format() == ArticleFormat::kHugo) {
+    fetch.options.renderer.set_site_root(
+        hugo::site_root_of(fetch.options.archive));
+  }
   if (!fetch.options.dry_run) {
     if (auto dir = check_archive_dir(fetch.options.archive); !dir) {
       return tl::unexpected(dir.error());

@@ -5,6 +5,7 @@
 #include "feedmark/html/text.h"
 #include "feedmark/write/format.h"
 #include "feedmark/write/front_matter.h"
+#include "feedmark/write/hugo.h"
 #include "feedmark/write/markdown.h"
 #include "feedmark/write/write.h"
 #include "write/article_parts.h"
@@ -99,12 +100,15 @@ std::optional<ArticleFile> read_front_matter_file(std::string_view text) {
   a.caption = std::string(fields->get("caption"));
   std::string_view body = text.substr(fields->end);
   if (!fields->scalars.contains("created")) {
-    // Hugo: seed's last line.
+    // Hugo: seed's last line, its images and braces as seed has them.
     if (body.ends_with('\n')) {
       body.remove_suffix(1);
     }
+    a.image = hugo::local_media_path(a.image);
+    const std::string line =
+        hugo::local_media_paths(hugo::unescape_shortcodes(body));
     Article parsed = a;
-    if (!take_html_line(body, parsed)) {
+    if (!take_html_line(line, parsed)) {
       return std::nullopt;
     }
     a.body_html = std::move(parsed.body_html);

@@ -7,6 +7,7 @@
 #include "feedmark/html/text.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/write/front_matter.h"
+#include "feedmark/write/hugo.h"
 #include "feedmark/write/markdown.h"
 #include "feedmark/write/write.h"
 #include "write/article_parts.h"
@@ -115,9 +116,13 @@ using article_parts::html_line;
 using article_parts::obsidian_lead;
 using article_parts::render_header;
 
-// Hugo: `date` is when it was published, else when it was captured.
-std::string hugo_article(const PreparedArticle& p, std::int64_t captured_ms) {
+// Hugo: `date` is when it was published, else when it was captured. Saved
+// images are shown from the site's root, and no "{{" of the feed's starts
+// a shortcode (write/hugo.h).
+std::string hugo_article(const PreparedArticle& p, std::int64_t captured_ms,
+                         std::string_view site_root) {
   const Article& a = *p.article;
+  const std::string media = hugo::media_folder(site_root, p.feed->id);
   FrontMatter fm;
   fm.text("title", a.title);
   if (a.published) {
@@ -130,10 +135,12 @@ std::string hugo_article(const PreparedArticle& p, std::int64_t captured_ms) {
       .text("feed", p.feed->title)
       .text("author", a.author)
       .list("tags", a.tags)
-      .text("image", a.image)
+      .text("image", hugo::site_media_path(a.image, media))
       .text("caption", a.caption)
       .time_ms("captured", captured_ms);
-  return fm.str() + p.body_html + "\n";
+  return fm.str() +
+         hugo::escape_shortcodes(hugo::site_media_paths(p.body_html, media)) +
+         "\n";
 }
 
 std::string obsidian_article(const PreparedArticle& p,
@@ -198,7 +205,7 @@ std::string ArticleRenderer::assemble(const PreparedArticle& p,
   }
   switch (format_) {
     case ArticleFormat::kHugo:
-      return hugo_article(p, captured_ms);
+      return hugo_article(p, captured_ms, site_root_);
     case ArticleFormat::kObsidian:
       return obsidian_article(p, captured_ms);
     case ArticleFormat::kSeed:
@@ -212,6 +219,10 @@ std::string ArticleRenderer::assemble(const PreparedArticle& p,
 std::string ArticleRenderer::shape() const {
   if (template_) {
     return "template " + short_hash(*template_);
+  }
+  if (format_ == ArticleFormat::kHugo) {
+    // Where the site serves the images is part of every file.
+    return std::string("hugo ") + site_root_;
   }
   return format_name(format_);
 }

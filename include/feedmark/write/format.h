@@ -59,13 +59,15 @@ class ArticleRenderer {
   }
 
   ArticleFormat format() const { return format_; }
+  /// Hugo: the archive's path in its site ("/", "/news/"; hugo.h).
+  void set_site_root(std::string root) { site_root_ = std::move(root); }
   /// Seed's five-line files, no template: their capture time is their
   /// first line alone.
   bool writes_seed() const {
     return template_ == nullptr && format_ == ArticleFormat::kSeed;
   }
   bool has_template() const { return template_ != nullptr; }
-  /// What shapes the files, for fingerprints: "hugo", "template 3f2a…".
+  /// What shapes the files, for fingerprints: "hugo /", "template 3f2a…".
   std::string shape() const;
 
  private:
@@ -73,6 +75,7 @@ class ArticleRenderer {
                               std::int64_t captured_ms) const;
 
   ArticleFormat format_ = ArticleFormat::kSeed;
+  std::string site_root_ = "/";
   std::shared_ptr<const std::string> template_;
   bool template_wants_markdown_ = false;
 };
