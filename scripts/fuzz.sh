@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target (clang, ASan + UBSan) in build-fuzz/ and fuzzes
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and fuzzes
 # decode -> parse -> extract -> render for SECONDS (default 60), starting from
-# a fresh copy of the seed corpus: the fixtures and fuzz/seeds/. Exits
+# a fresh copy of the seed corpus: the fixtures and fuzz/seeds/; then the
+# sanitizer alone (its output is the tree a browser builds, and a fixed
+# point) for half as long, from fuzz/seeds-html/. Exits
 # non-zero on any crash, broken invariant, leak, timeout or memory blow-up;
 # the input that caused it is left in build-fuzz/artifacts/.
 #   scripts/fuzz.sh [SECONDS]
@@ -17,7 +19,8 @@ if ! command -v clang++ >/dev/null; then
 fi
 CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFEEDMARK_FUZZ=ON -DFEEDMARK_TESTS=OFF -DFEEDMARK_WERROR=ON >/dev/null
-cmake --build "$build" -j"$(nproc)" --target feedmark_fuzz_pipeline
+cmake --build "$build" -j"$(nproc)" --target feedmark_fuzz_pipeline \
+  feedmark_fuzz_sanitize
 fuzzer=$build/fuzz/feedmark_fuzz_pipeline
 
 corpus=$build/corpus
@@ -60,3 +63,26 @@ if [ "$found" -gt 0 ]; then
   echo "fuzz: $found input(s) whose Markdown body does not round-trip exactly" \
     "(fidelity, not safety): $reports/"
 fi
+
+# The sanitizer's own target: fragments, not feeds.
+sanitize_seconds=$(( (seconds + 1) / 2 ))
+corpus=$build/corpus-html
+log=$build/fuzz-sanitize.log
+rm -rf "$corpus"
+mkdir -p "$corpus"
+cp -t "$corpus" fuzz/seeds-html/*
+echo "fuzz: the sanitizer, $sanitize_seconds s (log: $log)"
+status=0
+"$build/fuzz/feedmark_fuzz_sanitize" "$corpus" -dict=fuzz/feed.dict \
+  -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  -max_total_time="$sanitize_seconds" -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+if [ "$status" -ne 0 ]; then
+  tail -n 60 "$log" >&2
+  echo "fuzz: sanitizer FAILED (exit $status) after ${runs:-?} executions;" \
+    "reproducer: $(ls "$artifacts" | sed "s|^|$artifacts/|" | tr '\n' ' ')" >&2
+  exit "$status"
+fi
+echo "fuzz: sanitizer: ${runs:-?} executions in $sanitize_seconds s, no crash," \
+  "no broken promise"

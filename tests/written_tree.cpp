@@ -125,7 +125,8 @@ std::string tree_difference(std::string_view html) {
   const std::string wrapped = "<r>" + std::string(html) + "</r>";
   const pugi::xml_parse_result read = written.load_buffer(
       wrapped.data(), wrapped.size(),
-      pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
+      // As written: no attribute whitespace or line ends normalized.
+      pugi::parse_escapes | pugi::parse_ws_pcdata, pugi::encoding_utf8);
   if (!read) {
     return std::string("not XML-shaped: ") + read.description() + " at " +
            std::to_string(read.offset);

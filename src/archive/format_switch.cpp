@@ -7,6 +7,7 @@
 
 #include "archive/archive_files.h"
 #include "feedmark/archive/archive.h"
+#include "feedmark/archive/catalogue.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 
@@ -56,6 +57,44 @@ Result<std::size_t> rewrite_in_format(
     return tl::unexpected(*failure);
   }
   return rewritten.load();
+}
+
+Result<std::size_t> convert_articles(const fs::path& archive,
+                                     const ArticleRenderer& renderer) {
+  const std::string shape = renderer.shape();
+  std::size_t converted = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(archive, ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    std::error_code type_ec;
+    if (!is_hex16(id) || !it->is_directory(type_ec)) {
+      continue;
+    }
+    std::optional<FeedState> state = read_state_file(it->path());
+    if (state && state->format == shape) {
+      continue;
+    }
+    // Without a state the files tell: those already in this shape stay.
+    const FeedContext feed{state ? state->title : "", state ? state->link : "",
+                           id};
+    Result<std::size_t> rewritten =
+        rewrite_in_format(it->path(), renderer, feed, {});
+    if (!rewritten) {
+      return tl::unexpected(rewritten.error());
+    }
+    converted += *rewritten;
+    if (state) {
+      state->format = shape;
+      if (auto saved = save_feed_state(it->path(), *state); !saved) {
+        return tl::unexpected(saved.error());
+      }
+    }
+  }
+  if (ec) {
+    return fail("index", archive.string(), ec.message());
+  }
+  return converted;
 }
 
 }  // namespace feedmark

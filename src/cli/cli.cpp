@@ -66,6 +66,23 @@ int run_index(const IndexCommand& command, const Streams& streams) {
     streams.report_error(lock.error());
     return lock.error().stage == "lock" ? kExitLocked : kExitUsage;
   }
+  if (command.format.format || !command.format.template_path.empty()) {
+    // A new format: the articles are converted before the indexes list them.
+    Result<ArticleRenderer> renderer = make_renderer(command.format);
+    if (!renderer) {
+      streams.report_error(renderer.error());
+      return kExitUsage;
+    }
+    if (renderer->format() == ArticleFormat::kHugo) {
+      renderer->set_site_root(hugo::site_root_of(command.archive));
+    }
+    if (Result<std::size_t> converted =
+            convert_articles(command.archive, *renderer);
+        !converted) {
+      streams.report_error(converted.error());
+      return kExitSourceFailed;
+    }
+  }
   const Result<int> feeds =
       rebuild_indexes(command.archive, command.format.format);
   if (!feeds) {

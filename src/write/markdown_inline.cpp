@@ -194,6 +194,14 @@ void InlineWriter::word(std::string_view word) {
       word.remove_prefix(end + 1);
     }
   }
+  // "#word" is a tag to Obsidian (and to many Markdown note apps): feed text
+  // must not file the note under its words, so a word's leading "#" is
+  // escaped wherever it stands ("\#Hongkong" still reads "#Hongkong").
+  if (word.size() > 1 && word[0] == '#' && word[1] != '#' &&
+      context_ != InlineContext::kHeading) {
+    out += "\\#";
+    word.remove_prefix(1);
+  }
   // "|" splits a table cell; "#" at a heading's end would be dropped.
   const char special = context_ == InlineContext::kTableCell ? '|'
                        : context_ == InlineContext::kHeading ? '#'

@@ -140,8 +140,9 @@ TEST_CASE(
   for (const auto& e : fs::directory_iterator(tmp / "a")) {
     if (e.is_directory()) {
       // A new folder is born in its format: nothing to convert.
-      CHECK(read_text(e.path() / ".state.json").find("\"format\": \"hugo /\"") !=
-            std::string::npos);
+      CHECK(
+          read_text(e.path() / ".state.json").find("\"format\": \"hugo /\"") !=
+          std::string::npos);
       CHECK_FALSE(fs::exists(e.path() / "index.md"));
       const YAML::Node fm = front_matter_of(read_text(e.path() / "_index.md"));
       CHECK(fm["title"].as<std::string>() == "Hostile: \"titles\"");

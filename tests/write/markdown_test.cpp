@@ -216,3 +216,24 @@ TEST_CASE("Every fixture's bodies round-trip through cmark-gfm", "[markdown]") {
 }
 
 }  // namespace
+
+namespace {
+
+// Obsidian reads "#word" as a tag, "![[x]]" as an embed, "> [!note]" as a
+// callout and a fence's info string as a plugin's code: feed text must
+// make none of them, and still read the same (docs/decisions.md).
+TEST_CASE("Feed text makes no Obsidian tag, embed, callout or code block",
+          "[markdown][obsidian]") {
+  CHECK(md("<p>a #tag and #中文 x#y ## #</p>") ==
+        "a \\#tag and \\#中文 x#y ## #\n");
+  CHECK(md("<p>#start</p>") == "\\#start\n");
+  CHECK(md("<p>![[secret.md]] [[note]]</p>") ==
+        "!\\[\\[secret.md\\]\\] \\[\\[note\\]\\]\n");
+  CHECK(md("<blockquote><p>[!note] x</p></blockquote>") == "> \\[!note\\] x\n");
+  const std::string fenced =
+      md("<pre><code class=\"language-dataviewjs\">alert(1)</code></pre>");
+  CHECK(fenced.find("dataviewjs") == std::string::npos);
+  CHECK(markdown_round_trip("<p>a #tag and #中文</p>").ok());
+}
+
+}  // namespace

@@ -48,6 +48,12 @@ Result<MonthCounts> rebuild_feed_index(
 Result<void> write_root_index(const std::filesystem::path& archive,
                               ArticleFormat format = ArticleFormat::kSeed);
 
+/// `feedmark index --format F`: the article files of every feed folder
+/// last written in another shape are written again in `renderer`'s, as a
+/// fetch that switches formats would; returns how many files changed.
+Result<std::size_t> convert_articles(const std::filesystem::path& archive,
+                                     const ArticleRenderer& renderer);
+
 /// `feedmark index`: every feed's indexes from its article files alone, then
 /// the root index, in `format`'s style, else each in the style it has (Hugo's
 /// where `_index.md` is). Returns the number of feeds.
