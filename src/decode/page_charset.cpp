@@ -1,5 +1,5 @@
 // A web page's charset: BOM, the HTTP charset, then what its <meta> says in
-// its first 1024 bytes (the WHATWG prescan, simplified to the two forms
+// its <head> (the WHATWG prescan, simplified to the two forms
 // pages use: <meta charset="gbk"> and <meta http-equiv="Content-Type"
 // content="text/html; charset=gb2312">).
 
@@ -26,10 +26,19 @@ std::string_view value_after(std::string_view text, std::string_view key) {
   return rest.substr(0, end);
 }
 
+constexpr std::size_t kLongHead = std::size_t{64} << 10;
+
 }  // namespace
 
 std::string meta_charset(std::string_view page) {
-  const std::string head = ascii_lowercase(page.substr(0, 1024));
+  // The WHATWG prescan reads 1024 bytes; pages that put a long <title>,
+  // scripts or comments first declare their charset later in <head>, and
+  // browsers still find it, so the rest of <head> is read too (to 64 KiB).
+  std::string head = ascii_lowercase(page.substr(0, kLongHead));
+  if (const std::size_t end = head.find("</head"); end != std::string::npos) {
+    head.resize(
+        std::max<std::size_t>(end, std::min<std::size_t>(1024, head.size())));
+  }
   std::size_t at = 0;
   while ((at = head.find("<meta", at)) != std::string::npos) {
     const std::size_t end = std::min(head.find('>', at), head.size());

@@ -20,6 +20,15 @@ using html::tag_of;
 class TextWriter {
  public:
   void write(const GumboNode* node, int depth = 0) {
+    if (is_text(node) && in_pre_ > 0) {
+      // <pre> keeps its line breaks and spaces.
+      if (space_) {
+        out_ += ' ';
+        space_ = false;
+      }
+      out_ += node->v.text.text;
+      return;
+    }
     if (is_text(node)) {
       for (char c : std::string_view(node->v.text.text)) {
         if (is_ascii_space(c)) {
@@ -47,10 +56,12 @@ class TextWriter {
     if (block) {
       line_break("\n\n");
     }
+    in_pre_ += tag == GUMBO_TAG_PRE;
     const GumboVector& nodes = node->v.element.children;
     for (unsigned i = 0; i < nodes.length; ++i) {
       write(child(nodes, i), depth + 1);
     }
+    in_pre_ -= tag == GUMBO_TAG_PRE;
     if (block) {
       line_break("\n\n");
     }
@@ -80,6 +91,7 @@ class TextWriter {
 
   std::string out_;
   bool space_ = false;
+  int in_pre_ = 0;
 };
 
 std::string text_of_html(const std::string& html) {

@@ -129,8 +129,8 @@ class ContentWriter {
 
   bool skipped(const GumboNode* node, bool in_figure) const {
     const GumboTag tag = tag_of(node);
-    if (is_clutter_tag(tag) || tag == GUMBO_TAG_HEADER || is_hidden(node) ||
-        selection_.unlikely.contains(node)) {
+    if (is_clutter(node, stats_) || tag == GUMBO_TAG_HEADER ||
+        stats_.hidden(node) || selection_.unlikely.contains(node)) {
       return true;
     }
     const std::string hints = class_and_id(node);

@@ -106,7 +106,8 @@ void append_text(std::string& out, const GumboNode* node, int depth) {
     out += node->v.text.text;
     return;
   }
-  if (!is_element(node) || depth > 200 || is_clutter_tag(tag_of(node))) {
+  if (!is_element(node) || depth > 200 ||
+      (is_clutter_tag(tag_of(node)) && tag_of(node) != GUMBO_TAG_FORM)) {
     return;
   }
   const GumboVector& nodes = node->v.element.children;
@@ -116,6 +117,49 @@ void append_text(std::string& out, const GumboNode* node, int depth) {
       out += ' ';
     }
   }
+}
+
+// Characters of text outside links that make a <form> more than a form.
+constexpr std::size_t kProseInForm = 250;
+
+// React's streamed HTML sends the body late, in `<div hidden id="S:0">`,
+// and a script right after it moves it into place ($RC("B:0","S:0")): a
+// hidden block that one of its next few siblings' scripts names by id is
+// shown.
+bool is_revealed_by_script(const GumboNode* node) {
+  const std::string_view id = attribute(node, "id");
+  const GumboNode* parent = node->parent;
+  if (id.empty() || parent == nullptr || !is_element(parent)) {
+    return false;
+  }
+  const GumboVector& siblings = parent->v.element.children;
+  int looked = 0;
+  for (unsigned i = node->index_within_parent + 1;
+       i < siblings.length && looked < 4; ++i) {
+    const GumboNode* sib = child(siblings, i);
+    if (!is_element(sib)) {
+      continue;
+    }
+    ++looked;
+    if (tag_of(sib) != GUMBO_TAG_SCRIPT) {
+      continue;
+    }
+    const GumboVector& text = sib->v.element.children;
+    for (unsigned j = 0; j < text.length; ++j) {
+      const std::string_view code =
+          is_text(child(text, j)) ? child(text, j)->v.text.text : "";
+      for (std::size_t at = code.find(id); at != std::string_view::npos;
+           at = code.find(id, at + 1)) {
+        const char before = at == 0 ? ' ' : code[at - 1];
+        const char after =
+            at + id.size() < code.size() ? code[at + id.size()] : ' ';
+        if ((before == '"' || before == '\'') && after == before) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -148,6 +192,19 @@ bool is_clutter_tag(GumboTag tag) {
     default:
       return false;
   }
+}
+
+bool is_clutter(const GumboNode* node, const PageStats& stats) {
+  const GumboTag tag = tag_of(node);
+  if (tag == GUMBO_TAG_FORM) {
+    // ASP.NET wraps the whole page in one <form>: a form holding most of
+    // the page's text is a container; a search box, a newsletter sign-up
+    // or a comment form holds a little of it.
+    const NodeStats& s = stats.of(node);
+    return s.chars - s.link_chars < kProseInForm ||
+           2 * s.chars < stats.page_chars();
+  }
+  return is_clutter_tag(tag);
 }
 
 bool is_hidden(const GumboNode* node) {
@@ -229,9 +286,8 @@ bool is_paragraph_block(GumboTag tag) {
   }
 }
 
-PageStats::PageStats(const GumboNode* root) {
-  walk(root, false);
-}
+PageStats::PageStats(const GumboNode* root)
+    : page_chars_(walk(root, false).chars) {}
 
 NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
   if (is_text(node)) {
@@ -242,8 +298,10 @@ NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
   }
   NodeStats s;
   const GumboTag tag = tag_of(node);
+  // What never shows as text: scripts, and a form's options and fields.
   if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
-      tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE) {
+      tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE ||
+      tag == GUMBO_TAG_SELECT || tag == GUMBO_TAG_TEXTAREA) {
     stats_[node] = s;
     return s;
   }
@@ -255,11 +313,17 @@ NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
   s.paragraphs += tag == GUMBO_TAG_P;
   s.images += tag == GUMBO_TAG_IMG;
   s.list_items += tag == GUMBO_TAG_LI;
-  s.inputs += tag == GUMBO_TAG_INPUT;
+  // ASP.NET pages hold hidden inputs (__VIEWSTATE) around the article.
+  s.inputs += tag == GUMBO_TAG_INPUT &&
+              ascii_lowercase(attribute(node, "type")) != "hidden";
   s.embeds += tag == GUMBO_TAG_EMBED || tag == GUMBO_TAG_OBJECT ||
               tag == GUMBO_TAG_IFRAME;
   if (is_heading(tag)) {
     s.heading_chars = s.chars;
+  }
+  if (gumbo_get_attribute(&node->v.element.attributes, "hidden") != nullptr &&
+      is_revealed_by_script(node)) {
+    revealed_.insert(node);
   }
   stats_[node] = s;
   return s;
@@ -268,6 +332,10 @@ NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
 const NodeStats& PageStats::of(const GumboNode* node) const {
   const auto it = stats_.find(node);
   return it == stats_.end() ? empty_ : it->second;
+}
+
+bool PageStats::hidden(const GumboNode* node) const {
+  return is_hidden(node) && !revealed_.contains(node);
 }
 
 double PageStats::link_density(const GumboNode* node) const {

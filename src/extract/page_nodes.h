@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "feedmark/html/fragment.h"
 
@@ -30,6 +31,10 @@ struct NodeStats {
 /// navigation, and what is hidden.
 bool is_clutter_tag(GumboTag tag);
 bool is_hidden(const GumboNode* node);
+class PageStats;
+/// Clutter, but a <form> only when it holds little prose: a page may wrap
+/// its whole content in one.
+bool is_clutter(const GumboNode* node, const PageStats& stats);
 
 /// The class and id of an element, lowercased and joined by a space.
 std::string class_and_id(const GumboNode* node);
@@ -55,6 +60,10 @@ class PageStats {
   explicit PageStats(const GumboNode* root);
   const NodeStats& of(const GumboNode* node) const;
   double link_density(const GumboNode* node) const;
+  /// Hidden (is_hidden), unless a script moves it into view.
+  bool hidden(const GumboNode* node) const;
+  /// Characters of text in the whole page.
+  std::size_t page_chars() const { return page_chars_; }
   /// The node's text as it reads, whitespace collapsed.
   static std::string text_of(const GumboNode* node);
 
@@ -62,6 +71,8 @@ class PageStats {
   NodeStats walk(const GumboNode* node, bool in_link);
   std::unordered_map<const GumboNode*, NodeStats> stats_;
   NodeStats empty_;
+  std::unordered_set<const GumboNode*> revealed_;
+  std::size_t page_chars_ = 0;
 };
 
 }  // namespace feedmark::page

@@ -102,7 +102,8 @@ class Scorer {
       return;
     }
     const GumboTag tag = tag_of(node);
-    if (is_clutter_tag(tag) || is_hidden(node) || tag == GUMBO_TAG_HEADER) {
+    if (is_clutter(node, stats_) || stats_.hidden(node) ||
+        tag == GUMBO_TAG_HEADER) {
       return;
     }
     if (flags_.strip_unlikely &&
@@ -260,7 +261,7 @@ Selection select_article(const GumboNode* body, const PageStats& stats,
       s.nodes.push_back(sib);
       continue;
     }
-    if (!is_element(sib) || is_clutter_tag(tag_of(sib)) || is_hidden(sib) ||
+    if (!is_element(sib) || is_clutter(sib, stats) || stats.hidden(sib) ||
         s.unlikely.contains(sib)) {
       continue;
     }

@@ -30,7 +30,8 @@ struct Document {
 Result<Document> decode_response(Response&& response, const std::string& source,
                                  std::string_view forced_charset = {});
 
-/// The charset a web page's <meta> declares in its first 1024 bytes
+/// The charset a web page's <meta> declares in its <head> (at least its
+/// first 1024 bytes, at most 64 KiB)
 /// (<meta charset>, or http-equiv Content-Type), lowercased; "" if none.
 std::string meta_charset(std::string_view page);
 
