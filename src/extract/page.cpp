@@ -169,6 +169,53 @@ std::string find_article_html(const html::ParsedPage& page,
   return best;
 }
 
+// Markup a page keeps as text for later: <noscript> (a browser with
+// scripts reads it as text) and script templates (type="text/template",
+// "text/html", "text/x-template"), which some pages fill their article
+// from.
+void collect_markup_as_text(const GumboNode* node, std::string& out,
+                            int depth) {
+  if (!is_element(node) || depth > 300) {
+    return;
+  }
+  const GumboTag tag = tag_of(node);
+  const std::string type = ascii_lowercase(html::attribute(node, "type"));
+  if (tag == GUMBO_TAG_NOSCRIPT ||
+      (tag == GUMBO_TAG_SCRIPT &&
+       (type == "text/template" || type == "text/html" ||
+        type == "text/x-template"))) {
+    const GumboVector& nodes = node->v.element.children;
+    for (unsigned i = 0; i < nodes.length; ++i) {
+      if (is_text(child(nodes, i))) {
+        out += child(nodes, i)->v.text.text;
+        out += '\n';
+      }
+    }
+    return;
+  }
+  const GumboVector& nodes = node->v.element.children;
+  for (unsigned i = 0; i < nodes.length; ++i) {
+    collect_markup_as_text(child(nodes, i), out, depth + 1);
+  }
+}
+
+// When the page's visible text holds no article, the article may be in
+// markup kept as text: it is read as a page of its own (once: markup in
+// it is not read again).
+std::string article_in_markup_as_text(const GumboNode* body,
+                                      const std::string& title,
+                                      std::size_t have_chars) {
+  std::string markup;
+  collect_markup_as_text(body, markup, 0);
+  if (markup.size() < 200) {
+    return {};
+  }
+  const html::ParsedPage inner(markup);
+  const page::PageStats stats(inner.root());
+  std::string html = find_article_html(inner, stats, title);
+  return text_chars(html_to_text(html)) > have_chars ? html : std::string();
+}
+
 }  // namespace
 
 std::optional<PageArticle> extract_page(std::string_view html,
@@ -187,6 +234,14 @@ std::optional<PageArticle> extract_page(std::string_view html,
   }
   if (text_chars(html_to_text(content)) == 0) {
     content = find_article_html(page, stats, meta.title);
+    if (const std::size_t chars = text_chars(html_to_text(content));
+        chars < 500) {
+      if (std::string hidden =
+              article_in_markup_as_text(page.body(), meta.title, chars);
+          !hidden.empty()) {
+        content = std::move(hidden);
+      }
+    }
   }
   SanitizedHtml clean = sanitize_html(
       content, {base_url, SanitizeOptions::LeadImage::kIgnore, {}, nullptr});

@@ -1,6 +1,8 @@
 // The selected blocks written back as HTML, with what Readability.js
 // cleans out of an article left out (its prepArticle, read to learn from).
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 
@@ -70,6 +72,22 @@ std::string normalized(std::string_view text) {
   return out;
 }
 
+// Words of a class or id that name a panel beside the article: who wrote
+// it, when, its comments, sign-ups, consent banners, lists of other
+// stories. Such a block inside the article is left out unless it is a
+// large part of it.
+constexpr std::array<std::string_view, 19> kPanelHints = {
+    "author",     "byline",       "comment",    "newsletter", "subscri",
+    "signup",     "sign-up",      "cookie",     "consent",    "gdpr",
+    "related",    "recommend",    "breadcrumb", "rating",     "post-meta",
+    "entry-meta", "article-meta", "tags",       "popup"};
+
+bool names_a_panel(const std::string& hints) {
+  return std::any_of(
+      kPanelHints.begin(), kPanelHints.end(),
+      [&](std::string_view w) { return hints.find(w) != std::string::npos; });
+}
+
 class ContentWriter {
  public:
   ContentWriter(const Selection& selection, const PageStats& stats,
@@ -77,7 +95,11 @@ class ContentWriter {
       : selection_(selection),
         stats_(stats),
         flags_(flags),
-        title_(normalized(title)) {}
+        title_(normalized(title)) {
+    for (const GumboNode* node : selection.nodes) {
+      article_chars_ += stats.of(node).chars;
+    }
+  }
 
   void write_top(const GumboNode* node) {
     write(node, 0, true, has_ancestor(node, GUMBO_TAG_FIGURE));
@@ -129,7 +151,8 @@ class ContentWriter {
 
   bool skipped(const GumboNode* node, bool in_figure) const {
     const GumboTag tag = tag_of(node);
-    if (is_clutter(node, stats_) || tag == GUMBO_TAG_HEADER ||
+    if (is_clutter(node, stats_) ||
+        (tag == GUMBO_TAG_HEADER && !wraps_page(node, stats_)) ||
         stats_.hidden(node) || selection_.unlikely.contains(node)) {
       return true;
     }
@@ -137,6 +160,10 @@ class ContentWriter {
     if ((hints.find("share") != std::string::npos ||
          hints.find("social") != std::string::npos) &&
         stats_.of(node).chars < 500) {
+      return true;
+    }
+    if (flags_.weight_classes && names_a_panel(hints) &&
+        5 * stats_.of(node).chars < 2 * article_chars_) {
       return true;
     }
     if (is_heading(tag)) {
@@ -207,6 +234,7 @@ class ContentWriter {
   const PageStats& stats_;
   const Flags& flags_;
   const std::string title_;
+  std::size_t article_chars_ = 0;
   std::string out_;
 };
 

@@ -194,15 +194,20 @@ bool is_clutter_tag(GumboTag tag) {
   }
 }
 
+bool wraps_page(const GumboNode* node, const PageStats& stats) {
+  // ASP.NET wraps the whole page in one <form>, and a page that never
+  // closes its <header> has its article inside it: such a block holds most
+  // of the page's text; a search box, a sign-up or a masthead a little.
+  const NodeStats& s = stats.of(node);
+  return s.chars - s.link_chars >= kProseInForm &&
+         2 * s.chars >= stats.page_chars();
+}
+
 bool is_clutter(const GumboNode* node, const PageStats& stats) {
   const GumboTag tag = tag_of(node);
-  if (tag == GUMBO_TAG_FORM) {
-    // ASP.NET wraps the whole page in one <form>: a form holding most of
-    // the page's text is a container; a search box, a newsletter sign-up
-    // or a comment form holds a little of it.
-    const NodeStats& s = stats.of(node);
-    return s.chars - s.link_chars < kProseInForm ||
-           2 * s.chars < stats.page_chars();
+  if (tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_NOSCRIPT) {
+    // A <noscript> left open holds the rest of the page as elements.
+    return !wraps_page(node, stats);
   }
   return is_clutter_tag(tag);
 }
@@ -300,8 +305,8 @@ NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
   const GumboTag tag = tag_of(node);
   // What never shows as text: scripts, and a form's options and fields.
   if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
-      tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE ||
-      tag == GUMBO_TAG_SELECT || tag == GUMBO_TAG_TEXTAREA) {
+      tag == GUMBO_TAG_TEMPLATE || tag == GUMBO_TAG_SELECT ||
+      tag == GUMBO_TAG_TEXTAREA) {
     stats_[node] = s;
     return s;
   }
@@ -326,7 +331,9 @@ NodeStats PageStats::walk(const GumboNode* node, bool in_link) {
     revealed_.insert(node);
   }
   stats_[node] = s;
-  return s;
+  // What <noscript> holds shows only without scripts: its text is its own,
+  // not its ancestors'.
+  return tag == GUMBO_TAG_NOSCRIPT ? NodeStats{} : s;
 }
 
 const NodeStats& PageStats::of(const GumboNode* node) const {

@@ -35,6 +35,9 @@ class PageStats;
 /// Clutter, but a <form> only when it holds little prose: a page may wrap
 /// its whole content in one.
 bool is_clutter(const GumboNode* node, const PageStats& stats);
+/// A <form> or <header> that holds most of the page's text: the page's
+/// wrapper, not a form or a masthead.
+bool wraps_page(const GumboNode* node, const PageStats& stats);
 
 /// The class and id of an element, lowercased and joined by a space.
 std::string class_and_id(const GumboNode* node);

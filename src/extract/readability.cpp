@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "feedmark/util/text.h"
+
 namespace feedmark::page {
 namespace {
 
@@ -103,7 +105,7 @@ class Scorer {
     }
     const GumboTag tag = tag_of(node);
     if (is_clutter(node, stats_) || stats_.hidden(node) ||
-        tag == GUMBO_TAG_HEADER) {
+        (tag == GUMBO_TAG_HEADER && !wraps_page(node, stats_))) {
       return;
     }
     if (flags_.strip_unlikely &&
@@ -222,6 +224,36 @@ const GumboNode* refine_top(
   return top;
 }
 
+// A page's own mark of its article: <article>, or schema.org's
+// articleBody.
+bool is_article_container(const GumboNode* node) {
+  return tag_of(node) == GUMBO_TAG_ARTICLE ||
+         ascii_lowercase(html::attribute(node, "itemprop")) == "articlebody";
+}
+
+// The scorer often picks the body's largest piece and misses its lead, a
+// list or a second module; when the page marks the article itself (an
+// <article> or itemprop=articleBody around the pick, of which the pick is
+// a good part and which is not a list of links), that mark is the article.
+const GumboNode* marked_container(const GumboNode* top, const PageStats& stats,
+                                  const GumboNode* body) {
+  const std::size_t chars = stats.of(top).chars;
+  int level = 0;
+  for (const GumboNode* p = top->parent;
+       p != nullptr && p != body && is_element(p) && level < 6;
+       p = p->parent, ++level) {
+    if (!is_article_container(p)) {
+      continue;
+    }
+    const NodeStats& s = stats.of(p);
+    if (s.chars <= 2 * chars + 200 && stats.link_density(p) < 0.3) {
+      return p;
+    }
+    return top;
+  }
+  return top;
+}
+
 bool ends_sentence(const std::string& text) {
   return text.ends_with('.') || text.ends_with("\u3002") ||
          text.ends_with('!') || text.ends_with('?');
@@ -247,6 +279,11 @@ Selection select_article(const GumboNode* body, const PageStats& stats,
                : a.second->index_within_parent < b.second->index_within_parent;
   });
   const GumboNode* top = refine_top(ranked[0].second, ranked, s, body);
+  if (const GumboNode* marked = marked_container(top, stats, body);
+      marked != top) {
+    s.nodes.push_back(marked);
+    return s;
+  }
   if (top == body || top->parent == nullptr || !is_element(top->parent)) {
     s.nodes.push_back(top);
     return s;

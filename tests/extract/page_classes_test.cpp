@@ -95,3 +95,70 @@ TEST_CASE("Preformatted text keeps its line breaks in the text", "[fulltext]") {
 }
 
 }  // namespace feedmark::test
+
+namespace feedmark::test {
+
+TEST_CASE("A header or a noscript left open holds the article", "[fulltext]") {
+  SECTION("a <header> never closed") {
+    const std::string page = fmt::format(
+        R"(<html><body><header id="branding"><a href="/">Travel notes</a>
+<nav><a href="/a">Towns</a> <a href="/b">Museums</a></nav>
+<div id="content"><article>{}</article></div></body></html>)",
+        story("the old harbour town"));
+    CHECK(contains(text_of(page), "Paragraph 4 about the old harbour town"));
+  }
+  SECTION("a <noscript> that a broken tag keeps open") {
+    const std::string page = fmt::format(
+        R"(<html><body><noscript><div id="nojs"></noscript>
+<div id="top"><a href="/">Park</a></div><div id="main">{}</div>
+</body></html>)",
+        story("the bears"));
+    CHECK(contains(text_of(page), "Paragraph 2 about the bears"));
+  }
+}
+
+TEST_CASE("An article kept only in a script template is read", "[fulltext]") {
+  const std::string page = fmt::format(
+      R"(<html><body><div id="app">Loading…</div>
+<script type="text/template" id="article-tpl"><article><h2>Inside</h2>{}
+</article></script></body></html>)",
+      story("the template"));
+  CHECK(contains(text_of(page), "Paragraph 3 about the template"));
+}
+
+TEST_CASE("Panels inside the article stay out: author box, sign-up, tags",
+          "[fulltext]") {
+  const std::string page = fmt::format(
+      R"(<html><body><article><div class="entry-content">{}</div>
+<div class="author-box"><p>About the author: she writes about city halls,
+budgets and parks, and has covered the council, its votes and its quarrels
+for twelve years.</p></div>
+<div class="newsletter-signup"><p>Sign up for our weekly letter, with the
+best of our local reporting, every Friday.</p></div>
+<div class="post-tags"><a href="/t/parks">parks</a></div>
+</article></body></html>)",
+      story("the budget"));
+  const std::string text = text_of(page);
+  CHECK(contains(text, "Paragraph 4 about the budget"));
+  CHECK_FALSE(contains(text, "About the author"));
+  CHECK_FALSE(contains(text, "Sign up"));
+}
+
+TEST_CASE("The page's <article> brings the lead the scorer missed",
+          "[fulltext]") {
+  const std::string page = fmt::format(
+      R"(<html><body><div class="menu"><a href="/">Home</a></div>
+<article><h1>Budget approved</h1>
+<div class="intro"><b>The council approved next year's budget late on
+Thursday night, after a debate of six hours.</b></div>
+<div class="text">{}</div></article>
+<div class="more"><a href="/x">Other news of the week</a></div>
+</body></html>)",
+      story("the budget vote"));
+  const std::string text = text_of(page);
+  CHECK(contains(text, "The council approved next year's budget"));
+  CHECK(contains(text, "Paragraph 4 about the budget vote"));
+  CHECK_FALSE(contains(text, "Other news"));
+}
+
+}  // namespace feedmark::test
