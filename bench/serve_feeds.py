@@ -32,6 +32,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# A hundred requests at once (bench/http2.py, through nginx) would overflow
+# the default listen backlog of 5 and be retried a second later.
+ThreadingHTTPServer.request_queue_size = 256
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_feed import Generator  # noqa: E402
 

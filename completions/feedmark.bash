@@ -7,7 +7,7 @@ _feedmark() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
   local commands="fetch parse extract discover index"
   local common="-h --help -q --quiet -v --verbose"
-  local network="--timeout --max-size --retries --user-agent"
+  local network="--timeout --max-size --retries --user-agent --cacert --cookies"
 
   if [[ $COMP_CWORD -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -19,7 +19,7 @@ _feedmark() {
     --format) COMPREPLY=($(compgen -W "seed hugo obsidian" -- "$cur")); return ;;
     --full-text) COMPREPLY=($(compgen -W "never auto always" -- "$cur")); return ;;
     -a|--archive) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --feeds|--template) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --feeds|--template|--cacert|--cookies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -j|--jobs|--timeout|--max-size|--retries|--max-image-size|--user-agent|\
     --feed-url|--base|--tz|--image-proxy|--shard) return ;;
   esac

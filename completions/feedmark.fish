@@ -17,6 +17,8 @@ for c in fetch parse extract discover
   complete -c feedmark -n "__fish_seen_subcommand_from $c" -l max-size -x -d 'Largest response (bytes)'
   complete -c feedmark -n "__fish_seen_subcommand_from $c" -l retries -x -d 'Retries'
   complete -c feedmark -n "__fish_seen_subcommand_from $c" -l user-agent -x -d 'User-Agent header'
+  complete -c feedmark -n "__fish_seen_subcommand_from $c" -l cacert -r -F -d 'Trust these CAs too'
+  complete -c feedmark -n "__fish_seen_subcommand_from $c" -l cookies -r -F -d 'Netscape cookie file'
   complete -c feedmark -n "__fish_seen_subcommand_from $c" -F
 end
 set -l f "__fish_seen_subcommand_from fetch"

@@ -29,6 +29,7 @@ class TestServer {
   /// Binds and starts serving; returns the port.
   int start();
   std::string url(const std::string& path) const;
+  int port() const { return port_; }
   std::vector<Seen> requests() const;
   /// How many requests asked for `path`.
   std::size_t count(const std::string& path) const;

@@ -37,11 +37,14 @@ struct FailureCounter : Catch::TestEventListenerBase {
 };
 
 // Tests talk to servers on 127.0.0.1 only; a proxy configured on the
-// machine running them must not get in between (a test sets its own).
+// machine running them must not get in between (a test sets its own), and
+// the CAs they trust are the ones they make (CURL_CA_BUNDLE would hide a
+// test's SSL_CERT_FILE).
 const bool proxies_cleared = [] {
   for (const char* name :
        {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY",
-        "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}) {
+        "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "CURL_CA_BUNDLE",
+        "SSL_CERT_FILE", "SSL_CERT_DIR"}) {
     ::unsetenv(name);
   }
   return true;

@@ -175,6 +175,8 @@ void FeedRun::list_page_requests() {
       HttpRequest& r = requests_.emplace_back();
       r.url = w.item->link;
       r.user_agent = options_.images.user_agent;
+      r.ca_file = options_.images.ca_file;
+      r.cookie_file = options_.images.cookie_file;
       r.max_size = options_.max_size;
       r.public_only = !options_.images.allow_private_networks;
       page_items_.emplace_back();
@@ -270,6 +272,8 @@ void FeedRun::list_image_requests() {
         HttpRequest& r = requests_.emplace_back();
         r.url = url;
         r.user_agent = options_.images.user_agent;
+        r.ca_file = options_.images.ca_file;
+        r.cookie_file = options_.images.cookie_file;
         r.referer = w.article.link;
         r.max_size = options_.images.max_size;
         r.public_only = !options_.images.allow_private_networks;

@@ -143,7 +143,8 @@ CLI::App* add_fetch(CLI::App& app, FetchCommand& fetch, Streams& streams) {
                   "Archive root (default: $FEEDMARK_ARCHIVE or ./archive)")
       ->option_text("DIR");
   cmd->add_option("-j,--jobs", fetch.network.jobs,
-                  "Feeds downloaded at once (1-256, default 8)")
+                  "Connections open at once, over all hosts (1-256, default "
+                  "8); an HTTP/2 host's feeds, pages and images share one")
       ->check(CLI::Range(1, 256))
       ->option_text("N");
   add_network(*cmd, fetch.network);
@@ -325,6 +326,8 @@ FeedJob job_for(const FeedEntry& entry, const FetchCommand& fetch) {
   job.options.filter =
       ItemFilter(pattern("include", s.include), pattern("exclude", s.exclude));
   job.options.images.user_agent = job.user_agent;
+  job.options.images.ca_file = s.cacert.value_or("");
+  job.options.images.cookie_file = s.cookies.value_or("");
   return job;
 }
 

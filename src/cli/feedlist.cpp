@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <pugixml.hpp>
 #include <utility>
 
@@ -39,6 +40,8 @@ constexpr SettingKey kSettingKeys[] = {
     {"include", &FeedSettings::include},
     {"exclude", &FeedSettings::exclude},
     {"id", &FeedSettings::id},
+    {"cacert", &FeedSettings::cacert},
+    {"cookies", &FeedSettings::cookies},
 };
 
 const SettingKey* find_setting_key(std::string_view name) {
@@ -120,9 +123,27 @@ Result<std::string> resolve_source(std::string_view text,
                             : source.location;
 }
 
+// A file a setting names (cacert=, cookies=), relative to the list's
+// folder, must be there to read: a typo is exit 2, not a TLS or a 403
+// error on every run.
+std::string readable_file(std::string& text, const fs::path& base_dir) {
+  fs::path path(text);
+  if (path.is_relative()) {
+    path = (base_dir / path).lexically_normal();
+  }
+  text = path.string();
+  std::ifstream in(path);
+  std::error_code ec;
+  if (!in || fs::is_directory(path, ec)) {
+    return fmt::format("cannot read {}", text);
+  }
+  return {};
+}
+
 Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
-                           std::string_view value, const std::string& where) {
-  const std::string text(value);
+                           std::string_view value, const std::string& where,
+                           const fs::path& base_dir) {
+  std::string text(value);
   std::string problem;
   if (text.empty()) {
     problem = fmt::format("empty value for \"{}\"", key.name);
@@ -145,6 +166,8 @@ Result<void> apply_setting(FeedSettings& settings, const SettingKey& key,
     if (auto compiled = ItemFilter::compile(key.name, text); !compiled) {
       problem = compiled.error().message;
     }
+  } else if (key.name == "cacert" || key.name == "cookies") {
+    problem = readable_file(text, base_dir);
   } else if (key.name == "full-text-selector") {
     if (Result<Selector> parsed = Selector::parse(text); !parsed) {
       problem =
@@ -192,7 +215,7 @@ Result<const SettingKey*> take_key(std::string_view& text,
                 fmt::format("unknown setting \"{}\" (known: encoding, tz, "
                             "user-agent, image-proxy, save-images, "
                             "full-text, full-text-selector, include, "
-                            "exclude, id)",
+                            "exclude, id, cacert, cookies)",
                             name));
   }
   text.remove_prefix(equals + 1);
@@ -201,7 +224,8 @@ Result<const SettingKey*> take_key(std::string_view& text,
 
 /// The settings after a line's source: "key=value" pairs.
 Result<FeedSettings> parse_settings(std::string_view text,
-                                    const std::string& where) {
+                                    const std::string& where,
+                                    const fs::path& base_dir) {
   FeedSettings settings;
   text = trim(text);
   while (!text.empty()) {
@@ -210,8 +234,8 @@ Result<FeedSettings> parse_settings(std::string_view text,
       return tl::unexpected(key.error());
     }
     const std::size_t end = value_end(**key, text);
-    auto applied =
-        apply_setting(settings, **key, trim(text.substr(0, end)), where);
+    auto applied = apply_setting(settings, **key, trim(text.substr(0, end)),
+                                 where, base_dir);
     if (!applied) {
       return tl::unexpected(applied.error());
     }
@@ -247,7 +271,7 @@ Result<FeedEntry> parse_line(std::string_view line, const std::string& where,
   if (!source) {
     return tl::unexpected(source.error());
   }
-  auto settings = parse_settings(line.substr(space), where);
+  auto settings = parse_settings(line.substr(space), where, base_dir);
   if (!settings) {
     return tl::unexpected(settings.error());
   }

@@ -135,6 +135,8 @@ void FetchRun::plan_request(const FeedJob& job) {
   HttpRequest request;
   request.url = job.source.location;
   request.user_agent = job.user_agent;
+  request.ca_file = job.options.images.ca_file;
+  request.cookie_file = job.options.images.cookie_file;
   // Validators only for a feed whose articles are all there: a 304 must
   // never leave an article deleted or damaged.
   if (state && current_articles_intact(dir, *state) &&

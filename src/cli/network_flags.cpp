@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
 
 namespace feedmark {
 
@@ -13,6 +14,19 @@ HttpOptions http_options(const NetworkFlags& flags, std::int64_t now_ms) {
   http.max_size = flags.max_size;
   http.retries = flags.retries;
   http.now = now_ms / 1000;
+  // As curl reads them: the flag, else CURL_CA_BUNDLE, else SSL_CERT_FILE;
+  // SSL_CERT_DIR for the directory. TLS is verified whatever they say.
+  http.ca_file = flags.cacert;
+  for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char* value = std::getenv(name);
+    if (http.ca_file.empty() && value != nullptr) {
+      http.ca_file = value;
+    }
+  }
+  if (const char* dir = std::getenv("SSL_CERT_DIR"); dir != nullptr) {
+    http.ca_dir = dir;
+  }
+  http.cookie_file = flags.cookies;
   return http;
 }
 
@@ -38,6 +52,18 @@ void add_network(CLI::App& command, NetworkFlags& flags) {
       .add_option("--user-agent", flags.user_agent,
                   "The User-Agent header (default feedmark/VERSION)")
       ->option_text("TEXT");
+  command
+      .add_option("--cacert", flags.cacert,
+                  "Trust these certificate authorities (PEM) besides the "
+                  "system's")
+      ->option_text("FILE")
+      ->check(CLI::ExistingFile);
+  command
+      .add_option("--cookies", flags.cookies,
+                  "Send the cookies of this Netscape cookie file to the "
+                  "domains they name (never written)")
+      ->option_text("FILE")
+      ->check(CLI::ExistingFile);
 }
 
 }  // namespace feedmark

@@ -14,6 +14,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "feedmark/fetch/address_guard.h"
@@ -59,10 +60,20 @@ class DownloadSession::Impl {
   struct HostQueue {
     std::string host;
     std::list<Transfer*> queued;
-    unsigned active = 0;
+    unsigned active = 0;        ///< transfers in flight
+    unsigned holders = 0;       ///< of them, those holding a --jobs slot
+    bool multiplexing = false;  ///< answered over HTTP/2: many streams
+    /// A feed's 429 with Retry-After: the host's queued feeds wait until
+    /// then too, without a request.
+    std::optional<UnixTime> deferred_until;
+    int deferred_status = 0;
   };
 
   void take_submitted();
+  void take_host_notes();
+  void defer_host(HostQueue& q, UnixTime until, int status);
+  bool start_next(HostQueue& q);
+  void release(Transfer& t);
   bool all_done();
   HostQueue& queue_of(const std::string& host);
   void start_ready();
@@ -86,9 +97,10 @@ class DownloadSession::Impl {
   std::deque<Transfer> transfers_;  // a deque: their addresses are stable
   std::list<HostQueue> hosts_;      // in the order the hosts first appear
   std::unordered_map<std::string, std::list<HostQueue>::iterator> host_index_;
-  bool slots_freed_ = false;        // start_ready() is due
-  std::vector<Transfer*> delayed_;  // waiting out a backoff
-  unsigned active_ = 0;
+  bool slots_freed_ = false;                    // start_ready() is due
+  std::vector<Transfer*> delayed_;              // waiting out a backoff
+  std::vector<Transfer::HostNote> host_notes_;  // noted by transfers
+  unsigned slots_ = 0;  // --jobs slots in use: connections
   std::size_t finished_ = 0;
   // Filled by submit() and close() from any thread.
   std::mutex submitted_mutex_;
@@ -105,6 +117,9 @@ DownloadSession::Impl::Impl(const HttpOptions& options, HttpDone done)
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
                     static_cast<long>(options_.per_host));
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_CONCURRENT_STREAMS,
+                    static_cast<long>(options_.streams_per_host));
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
                     static_cast<long>(std::max(4u, options_.jobs * 2)));
   // Used by this thread alone: no lock functions needed.
@@ -159,6 +174,7 @@ void DownloadSession::Impl::take_submitted() {
     t.host = scheme_and_host(t.request.url).host;
     t.proxies = &proxies_;
     t.guarded_connections = guarded_connections_;
+    t.host_notes = &host_notes_;
     t.max_size =
         t.request.max_size != 0 ? t.request.max_size : options_.max_size;
     queue_of(t.host).queued.push_back(&t);
@@ -175,30 +191,102 @@ DownloadSession::Impl::HostQueue& DownloadSession::Impl::queue_of(
     const std::string& host) {
   auto [it, added] = host_index_.try_emplace(host);
   if (added) {
-    it->second = hosts_.insert(hosts_.end(), HostQueue{host, {}, 0});
+    HostQueue q;
+    q.host = host;
+    it->second = hosts_.insert(hosts_.end(), std::move(q));
   }
   return *it->second;
 }
 
-// Starts queued transfers while there is a free job and their host has a free
-// connection; a busy host does not hold up the others.
+// Starts queued transfers while their host has room: over HTTP/1.1 one
+// connection each, at most per_host, and each holds a --jobs slot; over
+// HTTP/2 up to streams_per_host at once, sharing the connection the first
+// one holds. A busy host does not hold up the others.
 void DownloadSession::Impl::start_ready() {
-  for (auto q = hosts_.begin(); q != hosts_.end() && active_ < options_.jobs;) {
-    while (!q->queued.empty() && q->active < options_.per_host &&
-           active_ < options_.jobs) {
-      Transfer* t = q->queued.front();
-      q->queued.pop_front();
-      ++q->active;
-      ++active_;
-      begin_attempt(*t);
+  for (auto q = hosts_.begin(); q != hosts_.end();) {
+    while (!q->queued.empty() && start_next(*q)) {
     }
-    if (q->queued.empty() && q->active == 0) {
+    // An idle host is forgotten unless it taught something: HTTP/2, or
+    // a Retry-After that its later requests must honour.
+    if (q->queued.empty() && q->active == 0 && !q->multiplexing &&
+        !q->deferred_until) {
       host_index_.erase(q->host);
       q = hosts_.erase(q);
     } else {
       ++q;
     }
   }
+}
+
+bool DownloadSession::Impl::start_next(HostQueue& q) {
+  Transfer& t = *q.queued.front();
+  if (q.deferred_until && t.request.image_file.empty()) {
+    // The host asked feeds to come back later: so does this one.
+    q.queued.pop_front();
+    ++q.active;
+    HttpResult result;
+    result.kind = HttpResult::Kind::kDeferred;
+    result.until = q.deferred_until;
+    result.response.status = q.deferred_status;
+    result.attempts = 0;
+    finish(t, std::move(result));
+    return true;
+  }
+  const bool rides = q.multiplexing && q.holders > 0;
+  const unsigned limit =
+      q.multiplexing ? options_.streams_per_host : options_.per_host;
+  if (q.active >= limit || (!rides && slots_ >= options_.jobs)) {
+    return false;
+  }
+  q.queued.pop_front();
+  ++q.active;
+  if (!rides) {
+    ++q.holders;
+    ++slots_;
+    t.holds_slot = true;
+  }
+  begin_attempt(t);
+  return true;
+}
+
+// A transfer leaves the wire: its host's count, and its --jobs slot.
+void DownloadSession::Impl::release(Transfer& t) {
+  HostQueue& q = queue_of(t.host);
+  --q.active;
+  if (std::exchange(t.holds_slot, false)) {
+    --q.holders;
+    --slots_;
+  }
+  slots_freed_ = true;
+}
+
+void DownloadSession::Impl::take_host_notes() {
+  for (const Transfer::HostNote& note : host_notes_) {
+    const auto it = host_index_.find(note.host);
+    if (it == host_index_.end()) {
+      continue;
+    }
+    HostQueue& q = *it->second;
+    if (const auto until = retry_after_time(note.retry_after, options_.now);
+        until && *until > options_.now) {
+      defer_host(q, std::min(*until, options_.now + kMaxDeferral), note.status);
+    }
+    if (note.multiplexing && !q.multiplexing) {
+      q.multiplexing = true;
+      slots_freed_ = true;
+    }
+  }
+  host_notes_.clear();
+}
+
+// A feed's 429 with Retry-After holds the host's queued feeds too.
+void DownloadSession::Impl::defer_host(HostQueue& q, UnixTime until,
+                                       int status) {
+  if (!q.deferred_until || *q.deferred_until < until) {
+    q.deferred_until = until;
+    q.deferred_status = status;
+  }
+  slots_freed_ = true;
 }
 
 void DownloadSession::Impl::promote_due_retries() {
@@ -230,6 +318,7 @@ void DownloadSession::Impl::run() {
     take_submitted();
     int running = 0;
     curl_multi_perform(multi_, &running);
+    take_host_notes();
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
       if (message->msg != CURLMSG_DONE) {
@@ -241,6 +330,7 @@ void DownloadSession::Impl::run() {
       curl_multi_remove_handle(multi_, t->easy);
       on_done(*t, code);
     }
+    take_host_notes();  // what the responses just finished said
     promote_due_retries();
     if (std::exchange(slots_freed_, false)) {
       start_ready();
@@ -331,6 +421,9 @@ void DownloadSession::Impl::on_response(Transfer& t) {
       result.kind = HttpResult::Kind::kDeferred;
       result.until = std::min(*until, options_.now + kMaxDeferral);
       result.response.status = static_cast<int>(status);
+      if (status == 429) {
+        defer_host(queue_of(t.host), *result.until, 429);
+      }
       return finish(t, std::move(result));
     }
   }
@@ -414,17 +507,13 @@ void DownloadSession::Impl::on_transient(Transfer& t, std::string cause) {
     }
     return finish(t, failure(t, std::move(cause)));
   }
-  HostQueue& q = queue_of(t.host);
-  --q.active;
-  --active_;
+  release(t);
   t.not_before = Clock::now() + options_.backoff * (1 << (t.attempts - 1));
   delayed_.push_back(&t);
-  slots_freed_ = true;
 }
 
 void DownloadSession::Impl::finish(Transfer& t, Result<HttpResult> result) {
-  --queue_of(t.host).active;
-  --active_;
+  release(t);
   ++finished_;
   curl_easy_cleanup(t.easy);
   t.easy = nullptr;
@@ -432,7 +521,6 @@ void DownloadSession::Impl::finish(Transfer& t, Result<HttpResult> result) {
   t.headers = nullptr;
   std::string().swap(t.body);
   t.close_image_file(result.has_value());
-  slots_freed_ = true;
   done_(t.index, std::move(result));
 }
 

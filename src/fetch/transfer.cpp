@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -142,6 +143,20 @@ std::size_t on_header(char* line, std::size_t size, std::size_t count,
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->keep_body = status >= 200 && status <= 299;
+  if (t->host_notes != nullptr) {
+    long version = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_HTTP_VERSION, &version);
+    Transfer::HostNote note{t->host, version >= CURL_HTTP_VERSION_2_0, 0, {}};
+    // 429 is about the client: the host's other feeds would get it too. A
+    // 503's Retry-After may be one feed's maintenance: that feed alone.
+    if (status == 429 && !wants_image(*t)) {
+      note.status = static_cast<int>(status);
+      note.retry_after = header_value(t->easy, "Retry-After");
+    }
+    if (note.multiplexing || !note.retry_after.empty()) {
+      t->host_notes->push_back(std::move(note));
+    }
+  }
   const std::string length = header_value(t->easy, "Content-Length");
   std::uint64_t announced = 0;
   if (!t->keep_body ||
@@ -154,6 +169,28 @@ std::size_t on_header(char* line, std::size_t size, std::size_t count,
   t->too_large = true;
   t->announced_size = announced;
   return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+}
+
+// Called once the connection is up, before the request goes: a TLS
+// connection that agreed on HTTP/2 (ALPN "h2") is noted at once, so the
+// host's other transfers go out as streams on it without waiting for this
+// response (one origin delay sooner than the headers would tell).
+int on_connected(void* user, char*, char*, int, int) {
+  auto* t = static_cast<Transfer*>(user);
+  const curl_tlssessioninfo* tls = nullptr;
+  if (t->host_notes != nullptr &&
+      curl_easy_getinfo(t->easy, CURLINFO_TLS_SSL_PTR, &tls) == CURLE_OK &&
+      tls != nullptr && tls->backend == CURLSSLBACKEND_OPENSSL &&
+      tls->internals != nullptr) {
+    const unsigned char* protocol = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(static_cast<SSL*>(tls->internals), &protocol,
+                           &length);
+    if (length == 2 && protocol[0] == 'h' && protocol[1] == '2') {
+      t->host_notes->push_back({t->host, true, 0, {}});
+    }
+  }
+  return CURL_PREREQFUNC_OK;
 }
 
 // The private-network guard, on the address libcurl is about to connect
@@ -221,6 +258,29 @@ void configure(Transfer& t, const HttpOptions& options) {
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed by hand
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  // The user's certificate authorities, besides the system's directory.
+  const std::string& ca_file =
+      t.request.ca_file.empty() ? options.ca_file : t.request.ca_file;
+  if (!ca_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, ca_file.c_str());
+  }
+  if (!options.ca_dir.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAPATH, options.ca_dir.c_str());
+  }
+  const std::string& cookies = t.request.cookie_file.empty()
+                                   ? options.cookie_file
+                                   : t.request.cookie_file;
+  if (!cookies.empty()) {
+    // The cookie engine sends each cookie only to the domain it names; no
+    // COOKIEJAR, so nothing is ever written back.
+    curl_easy_setopt(e, CURLOPT_COOKIEFILE, cookies.c_str());
+  }
+  // HTTP/2 when TLS offers it, and a new transfer waits for a connection
+  // that can carry it as one more stream rather than opening another.
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_connected);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // all libcurl decodes
   curl_easy_setopt(e, CURLOPT_USERAGENT, t.request.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,

@@ -26,6 +26,18 @@ struct Transfer {
   /// so that none reuses a connection the guard never saw (a feed's, to
   /// a private host).
   CURLSH* guarded_connections = nullptr;
+  /// What a response's headers teach of its host, noted as they arrive
+  /// (before the body): that it speaks HTTP/2, so the session puts the
+  /// host's other transfers in flight at once; that it asked feeds to come
+  /// back later (a 429 with Retry-After), so it holds them.
+  struct HostNote {
+    std::string host;
+    bool multiplexing = false;
+    int status = 0;
+    std::string retry_after;
+  };
+  std::vector<HostNote>* host_notes = nullptr;
+  bool holds_slot = false;  ///< counted in --jobs: it opened a connection
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   std::string url;  ///< of the current hop

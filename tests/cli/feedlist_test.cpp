@@ -222,7 +222,8 @@ TEST_CASE("A bad setting is an error naming file:line and the cause",
     CHECK_THAT(error_of(head + "https://a.example/feed foo=bar\n"),
                Equals("feeds.txt:4: unknown setting \"foo\" (known: encoding, "
                       "tz, user-agent, image-proxy, save-images, full-text, "
-                      "full-text-selector, include, exclude, id)"));
+                      "full-text-selector, include, exclude, id, cacert, "
+                      "cookies)"));
   }
   SECTION("a key in the wrong case") {
     CHECK_THAT(error_of("https://a.example/feed TZ=UTC"),

@@ -26,6 +26,10 @@ struct ImageOptions {
   std::uint64_t max_size = kDefaultMaxImageSize;
   bool allow_private_networks = false;
   std::string user_agent;
+  /// The feed's own cacert= and cookies=, for its pages and images too;
+  /// empty: the run's.
+  std::string ca_file;
+  std::string cookie_file;
   /// The limits of the downloads when this stage fetches the images itself
   /// (archive_response); `fetch` downloads them in its own session.
   HttpOptions http;

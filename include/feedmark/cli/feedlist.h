@@ -24,6 +24,10 @@ struct FeedSettings {
   std::optional<std::string> include;  ///< include=REGEX (may hold spaces)
   std::optional<std::string> exclude;  ///< exclude=REGEX (may hold spaces)
   std::optional<std::string> id;       ///< id=guid|link|title
+  /// cacert=FILE, cookies=FILE: readable files, resolved against the
+  /// list's folder.
+  std::optional<std::string> cacert;
+  std::optional<std::string> cookies;
 };
 
 /// One source of a feed list and its settings.

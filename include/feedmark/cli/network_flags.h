@@ -21,12 +21,15 @@ struct NetworkFlags {
   std::uint64_t max_size = kDefaultMaxSize;
   unsigned retries = 2;
   std::string user_agent = std::string("feedmark/") + FEEDMARK_VERSION;
+  std::string cacert;   ///< --cacert FILE
+  std::string cookies;  ///< --cookies FILE
 };
 
 /// The HttpOptions the flags ask for; `now_ms`: the run's clock.
 HttpOptions http_options(const NetworkFlags& flags, std::int64_t now_ms);
 
-/// Adds --timeout, --max-size, --retries and --user-agent to `command`.
+/// Adds --timeout, --max-size, --retries, --user-agent, --cacert and
+/// --cookies to `command`.
 void add_network(CLI::App& command, NetworkFlags& flags);
 
 }  // namespace feedmark

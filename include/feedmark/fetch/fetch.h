@@ -60,12 +60,30 @@ struct HttpRequest {
   /// is streamed into this file, created or truncated; it is removed when
   /// the download fails. Empty: the body is kept in Response::body.
   std::string image_file;
+  /// Certificate authorities trusted for this request besides the system's
+  /// (a feed list's cacert=); empty: HttpOptions::ca_file.
+  std::string ca_file;
+  /// A Netscape cookie file whose cookies are sent to the domains they
+  /// name (a feed list's cookies=); read, never written. Empty:
+  /// HttpOptions::cookie_file.
+  std::string cookie_file;
 };
 
 /// Limits of a batch of downloads (SPEC "Options of fetch", "Networking").
 struct HttpOptions {
-  unsigned jobs = 8;      ///< transfers at once
+  /// Connections at once, over all hosts (--jobs): an HTTP/1.1 transfer
+  /// holds one; the transfers to an HTTP/2 host share the first's.
+  unsigned jobs = 8;
   unsigned per_host = 2;  ///< connections to one host at once
+  /// Transfers in flight on one HTTP/2 host: its streams.
+  unsigned streams_per_host = 100;
+  /// --cacert, else CURL_CA_BUNDLE, else SSL_CERT_FILE: certificate
+  /// authorities trusted besides the system's directory (SSL_CERT_DIR
+  /// replaces that directory), as curl reads them.
+  std::string ca_file;
+  std::string ca_dir;
+  /// --cookies: the cookie file of requests that name none.
+  std::string cookie_file;
   std::chrono::milliseconds timeout{30'000};  ///< whole transfer, per attempt
   std::chrono::milliseconds connect_timeout{10'000};
   std::uint64_t max_size = kDefaultMaxSize;  ///< decoded body bytes
