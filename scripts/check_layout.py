@@ -14,7 +14,7 @@ import re
 import sys
 
 STAGES = ["util", "fetch", "decode", "html", "parse", "extract", "write",
-          "archive", "cli"]
+          "store", "run", "cli"]
 MAX_LINES = 600
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/catalogue.h"
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/store/catalogue.h"
+#include "feedmark/run/pipeline.h"
 #include "feedmark/cli/discover_command.h"
 #include "feedmark/cli/extract_command.h"
 #include "feedmark/cli/feedlist.h"

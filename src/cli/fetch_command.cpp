@@ -13,8 +13,8 @@
 #include <thread>
 #include <unordered_set>
 
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/catalogue.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/store/catalogue.h"
 #include "feedmark/util/parallel.h"
 
 namespace feedmark {

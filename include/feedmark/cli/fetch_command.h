@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/run/pipeline.h"
 #include "feedmark/cli/progress.h"
 #include "feedmark/cli/streams.h"
 #include "feedmark/fetch/fetch.h"

@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "feedmark/archive/catalogue.h"
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/store/catalogue.h"
+#include "feedmark/run/pipeline.h"
 #include "feedmark/util/sha256.h"
 #include "http_server.h"
 #include "test_support.h"

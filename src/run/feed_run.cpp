@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "archive/format_switch.h"
+#include "store/format_switch.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/extract/page.h"
 #include "feedmark/util/parallel.h"

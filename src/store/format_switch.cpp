@@ -1,13 +1,13 @@
-#include "archive/format_switch.h"
+#include "store/format_switch.h"
 
 #include <atomic>
 #include <mutex>
 #include <optional>
 #include <vector>
 
-#include "archive/archive_files.h"
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/catalogue.h"
+#include "store/archive_files.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/store/catalogue.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 

@@ -1,4 +1,4 @@
-#include "archive/changed_items.h"
+#include "run/changed_items.h"
 
 #include <unordered_map>
 

@@ -1,4 +1,4 @@
-#include "feedmark/archive/delivery.h"
+#include "feedmark/store/delivery.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -3,8 +3,8 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
-#include "archive/json_file.h"
-#include "feedmark/archive/archive.h"
+#include "store/json_file.h"
+#include "feedmark/store/archive.h"
 #include "feedmark/util/parallel.h"
 
 namespace feedmark {

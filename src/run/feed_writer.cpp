@@ -4,7 +4,7 @@
 #include <iterator>
 #include <unordered_set>
 
-#include "archive/archive_files.h"
+#include "store/archive_files.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/write/write.h"
 

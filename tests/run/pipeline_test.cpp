@@ -1,6 +1,6 @@
 // feed_key_for: the feed key of SPEC "Archive layout", which names a feed's
 // folder.
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/run/pipeline.h"
 
 #include <catch2/catch.hpp>
 #include <string>

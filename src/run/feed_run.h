@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "archive/changed_items.h"
+#include "run/changed_items.h"
 #include "feed_writer.h"
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/run/pipeline.h"
 #include "feedmark/extract/selector.h"
 
 namespace feedmark {

@@ -1,4 +1,4 @@
-#include "feedmark/archive/raw_items.h"
+#include "feedmark/run/raw_items.h"
 
 #include <algorithm>
 #include <atomic>

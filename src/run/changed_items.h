@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/pipeline.h"
-#include "feedmark/archive/raw_items.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/run/pipeline.h"
+#include "feedmark/run/raw_items.h"
 #include "feedmark/parse/parse.h"
 
 namespace feedmark {

@@ -9,7 +9,7 @@
 #include <map>
 #include <regex>
 
-#include "feedmark/archive/raw_items.h"
+#include "feedmark/run/raw_items.h"
 #include "test_support.h"
 
 namespace feedmark::test {

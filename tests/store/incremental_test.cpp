@@ -10,7 +10,7 @@
 #include <regex>
 #include <set>
 
-#include "feedmark/archive/archive.h"
+#include "feedmark/store/archive.h"
 #include "feedmark/extract/extract.h"
 #include "feedmark/util/dates.h"
 #include "http_server.h"

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "archive/archive_files.h"
+#include "store/archive_files.h"
 
 namespace feedmark {
 

@@ -1,4 +1,4 @@
-#include "archive/index_style.h"
+#include "store/index_style.h"
 
 #include "feedmark/write/front_matter.h"
 #include "feedmark/write/hugo.h"

@@ -2,7 +2,7 @@
 // run that wrote it or by the next one, whatever stopped the first (a kill,
 // a full disk, a failed write, a broken stdout), and what a run failed to
 // write comes back although the server would answer 304.
-#include "feedmark/archive/delivery.h"
+#include "feedmark/store/delivery.h"
 
 #include <fmt/format.h>
 #include <signal.h>

@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/delivery.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/store/delivery.h"
 #include "feedmark/extract/extract.h"
 #include "feedmark/extract/item_filter.h"
 #include "feedmark/fetch/fetch.h"

@@ -1,4 +1,4 @@
-#include "feedmark/archive/archive.h"
+#include "feedmark/store/archive.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "archive/archive_files.h"
+#include "store/archive_files.h"
 #include "feedmark/util/sha256.h"
 #include "feedmark/write/format.h"
 #include "feedmark/write/write.h"

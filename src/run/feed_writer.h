@@ -11,12 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "archive/changed_items.h"
-#include "feedmark/archive/archive.h"
-#include "feedmark/archive/catalogue.h"
-#include "feedmark/archive/pipeline.h"
+#include "run/changed_items.h"
+#include "feedmark/store/archive.h"
+#include "feedmark/store/catalogue.h"
+#include "feedmark/run/pipeline.h"
 #include "feedmark/extract/extract.h"
-#include "media_store.h"
+#include "store/media_store.h"
 
 namespace feedmark {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "feedmark/archive/archive.h"
+#include "feedmark/store/archive.h"
 #include "feedmark/write/format.h"
 
 namespace feedmark {

@@ -1,4 +1,4 @@
-#include "feedmark/archive/catalogue.h"
+#include "feedmark/store/catalogue.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "archive/archive_files.h"
-#include "archive/index_style.h"
-#include "archive/json_file.h"
+#include "store/archive_files.h"
+#include "store/index_style.h"
+#include "store/json_file.h"
 #include "feedmark/util/parallel.h"
 #include "feedmark/write/write.h"
 

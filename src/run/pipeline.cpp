@@ -1,4 +1,4 @@
-#include "feedmark/archive/pipeline.h"
+#include "feedmark/run/pipeline.h"
 
 #include <fmt/format.h>
 
@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "archive/changed_items.h"
+#include "run/changed_items.h"
 #include "feed_run.h"
-#include "feedmark/archive/catalogue.h"
-#include "feedmark/archive/raw_items.h"
+#include "feedmark/store/catalogue.h"
+#include "feedmark/run/raw_items.h"
 #include "feedmark/decode/decode.h"
 #include "feedmark/parse/parse.h"
 #include "feedmark/util/parallel.h"
