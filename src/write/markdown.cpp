@@ -310,6 +310,9 @@ void BlockWriter::code_block(const GumboNode* node) {
   if (content.empty()) {
     return;
   }
+  if (runs_as_query(content)) {
+    content.insert(0, kZeroWidthSpace);
+  }
   const std::string fence(
       std::max<std::size_t>(3, longest_run(content, '`') + 1), '`');
   add(fence + "\n" + content + "\n" + fence);

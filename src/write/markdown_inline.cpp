@@ -347,6 +347,20 @@ void InlineWriter::image(const GumboNode* node) {
          link_title(html::attribute(node, "title")) + ")");
 }
 
+// Dataview (Obsidian's most used plugin) runs the code of a code span
+// whose text starts with "=" (a query) or "$=" (JavaScript), in reading
+// view and live preview alike: "`$= app.vault…`" in a feed would run in
+// the user's vault. A zero-width space in front keeps the text as it reads
+// and is not trimmed away by the plugin. Code blocks get it too.
+bool runs_as_query(std::string_view code) {
+  const std::size_t start = code.find_first_not_of(" \t\n\r\f");
+  if (start == std::string_view::npos) {
+    return false;
+  }
+  code.remove_prefix(start);
+  return code.starts_with('=') || code.starts_with("$=");
+}
+
 void InlineWriter::code(const GumboNode* node, int depth) {
   if (holds_link_or_image(node, 0)) {
     kept_as_html(node, depth);
@@ -356,6 +370,9 @@ void InlineWriter::code(const GumboNode* node, int depth) {
   std::replace(content.begin(), content.end(), '\n', ' ');
   if (content.empty()) {
     return;
+  }
+  if (runs_as_query(content)) {
+    content.insert(0, kZeroWidthSpace);
   }
   if (context_ == InlineContext::kTableCell) {
     // GFM splits cells at "|" even inside code.
@@ -378,6 +395,10 @@ void InlineWriter::code(const GumboNode* node, int depth) {
 void InlineWriter::kept_as_html(const GumboNode* node, int depth) {
   const char* name = gumbo_normalized_tagname(html::tag_of(node));
   markup("<" + std::string(name) + ">");
+  if (html::tag_of(node) == GUMBO_TAG_CODE &&
+      runs_as_query(raw_text_of(node))) {
+    markup(kZeroWidthSpace);
+  }
   children(node, depth + 1);
   markup("</" + std::string(name) + ">");
 }
@@ -529,6 +550,9 @@ void append_html(std::string& out, const GumboNode* node, int depth,
       out += '"';
     }
     out += '>';
+  }
+  if (element.tag == GUMBO_TAG_CODE && runs_as_query(raw_text_of(node))) {
+    out += kZeroWidthSpace;
   }
   for (unsigned i = 0; i < element.children.length; ++i) {
     append_html(out, html::child(element.children, i), depth + 1, kind);

@@ -11,6 +11,11 @@
 
 namespace feedmark::markdown {
 
+/// Dataview's inline queries: code whose text starts with "=" or "$=".
+bool runs_as_query(std::string_view code);
+/// Written in front of such code so that it never runs (U+200B).
+inline constexpr std::string_view kZeroWidthSpace = "\u200B";
+
 /// Where inline text is going: what it must escape and how it breaks lines.
 enum class InlineContext { kParagraph, kHeading, kTableCell };
 

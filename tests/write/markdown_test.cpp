@@ -233,6 +233,12 @@ TEST_CASE("Feed text makes no Obsidian tag, embed, callout or code block",
   const std::string fenced =
       md("<pre><code class=\"language-dataviewjs\">alert(1)</code></pre>");
   CHECK(fenced.find("dataviewjs") == std::string::npos);
+  // Dataview runs a code span starting "=" or "$=": a zero-width space
+  // comes first, and the text reads the same.
+  CHECK(md("<p><code>$= alert(1)</code> <code> = this.file</code></p>") ==
+        "`\u200B$= alert(1)` `\u200B = this.file`\n");
+  CHECK(md("<pre>$= alert(1)</pre>") == "```\n\u200B$= alert(1)\n```\n");
+  CHECK(md("<p><code>a = b</code></p>") == "`a = b`\n");
   CHECK(markdown_round_trip("<p>a #tag and #中文</p>").ok());
 }
 
