@@ -50,6 +50,10 @@ class Writer {
 
   void write_children(const GumboVector& nodes);
   std::string& html() { return out_; }
+  /// Whether the tree written differs from the source's in its nesting
+  /// (an element unwrapped or rebuilt) or holds SVG or MathML: only then
+  /// can a browser read it otherwise (see hold_to_parsed_tree).
+  bool restructured() const { return restructured_; }
   void take(SanitizedHtml& result) {
     result.html = std::move(out_);
     result.images = std::move(attributes_.images);
@@ -90,6 +94,7 @@ class Writer {
   const GumboNode* skipped_;
   const bool saving_images_;
   const bool verbatim_;
+  bool restructured_ = false;
   OpenElements open_;
   std::size_t pre_start_ = std::string::npos;  ///< where a <pre>'s text starts
   std::string held_space_;   ///< whitespace text, until what follows
@@ -138,6 +143,7 @@ unsigned Writer::write_in_table(const GumboVector& siblings, unsigned index,
                                 const std::vector<GumboTag>& wrappers) {
   before_block();
   after_block_ = true;
+  restructured_ = true;
   for (GumboTag tag : wrappers) {
     out_ += '<';
     out_ += gumbo_normalized_tagname(tag);
@@ -206,15 +212,18 @@ void Writer::write_element(const GumboNode* node) {
   ++depth_;
   switch (treatment) {
     case Treatment::kLink:
+      restructured_ = true;
       write_iframe_link(node);
       break;
     case Treatment::kUnwrap:
+      restructured_ = true;
       write_children(node->v.element.children);
       break;
     default:
       if (open_.takes(node)) {
         write_kept_element(node);
       } else {
+        restructured_ = true;
         write_children(node->v.element.children);
       }
       break;
@@ -225,6 +234,7 @@ void Writer::write_element(const GumboNode* node) {
 void Writer::write_kept_element(const GumboNode* node) {
   const GumboTag tag = node->v.element.tag;
   const bool foreign = is_foreign(node);
+  restructured_ = restructured_ || foreign;
   std::string image_src;
   if (tag == GUMBO_TAG_IMG && !verbatim_) {
     const std::string_view src = image_candidate(node);
@@ -249,6 +259,7 @@ void Writer::write_kept_element(const GumboNode* node) {
   // the <p> at the block.
   const bool as_div =
       !foreign && tag == GUMBO_TAG_P && paragraph_holds_block(node);
+  restructured_ = restructured_ || as_div;
   const std::string name = as_div ? std::string("div")
                            : foreign || tag == GUMBO_TAG_UNKNOWN
                                ? element_name(node)
@@ -422,6 +433,7 @@ SanitizedHtml sanitize_html(std::string_view html,
   if (only_whitespace(html)) {
     return result;
   }
+  bool checked = true;
   {
     const ParsedFragment fragment(html);
     const UrlResolver resolver(options.base_url);
@@ -444,9 +456,15 @@ SanitizedHtml sanitize_html(std::string_view html,
     const bool take = options.lead_image == SanitizeOptions::LeadImage::kTake;
     Writer writer(options, resolver, take ? lead.removed : nullptr);
     writer.write_children(fragment.children());
+    // A tidy body (read without gumbo: its tree is what its tags spell)
+    // written with the same nesting, less dropped subtrees, needs no
+    // check: its tree is one the parser builds as spelt.
+    checked = !fragment.read_directly() || writer.restructured();
     writer.take(result);
   }
-  hold_to_parsed_tree(result.html);
+  if (checked) {
+    hold_to_parsed_tree(result.html);
+  }
   return result;
 }
 
