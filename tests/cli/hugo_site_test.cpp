@@ -7,21 +7,18 @@
 // a sub-path), the text reads as the feed wrote it, nothing active appears;
 // then in Chromium: every image loads and nothing calls alert().
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "feedmark/html/fragment.h"
 #include "feedmark/html/page.h"
-#include "feedmark/html/text.h"  // append_html_escaped
 #include "http_server.h"
+#include "site_support.h"
 #include "test_support.h"
 
 namespace feedmark::test {
@@ -56,57 +53,6 @@ const std::vector<Item>& items() {
       {"属性 " + kFigure, kFigure, "图：属性"},
   };
   return all;
-}
-
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out += static_cast<char>((v >> shift) & 0xff);
-  }
-}
-
-void put_chunk(std::string& png, const std::string& type,
-               const std::string& data) {
-  put_u32(png, static_cast<std::uint32_t>(data.size()));
-  const std::string typed = type + data;
-  png += typed;
-  put_u32(png, static_cast<std::uint32_t>(
-                   crc32(0, reinterpret_cast<const Bytef*>(typed.data()),
-                         static_cast<uInt>(typed.size()))));
-}
-
-/// A valid PNG a browser decodes: `width` × `height` pixels of one colour.
-std::string real_png(std::uint32_t width, std::uint32_t height,
-                     std::uint32_t rgb) {
-  std::string raw;
-  for (std::uint32_t y = 0; y < height; ++y) {
-    raw += '\0';  // filter: none
-    for (std::uint32_t x = 0; x < width; ++x) {
-      raw += static_cast<char>(rgb >> 16);
-      raw += static_cast<char>((rgb >> 8) & 0xff);
-      raw += static_cast<char>(rgb & 0xff);
-    }
-  }
-  uLongf size = compressBound(static_cast<uLong>(raw.size()));
-  std::string deflated(size, '\0');
-  REQUIRE(compress2(reinterpret_cast<Bytef*>(deflated.data()), &size,
-                    reinterpret_cast<const Bytef*>(raw.data()),
-                    static_cast<uLong>(raw.size()), 9) == Z_OK);
-  deflated.resize(size);
-  std::string header;
-  put_u32(header, width);
-  put_u32(header, height);
-  header += std::string("\x08\x02\0\0\0", 5);  // 8-bit RGB
-  std::string png("\x89PNG\r\n\x1A\n", 8);
-  put_chunk(png, "IHDR", header);
-  put_chunk(png, "IDAT", deflated);
-  put_chunk(png, "IEND", "");
-  return png;
-}
-
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  append_html_escaped(out, text);
-  return out;
 }
 
 /// A feed of items(), each with a lead image (media:content, captioned) and
@@ -162,18 +108,6 @@ struct FeedSite {
   }
 };
 
-bool installed(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) ==
-         0;
-}
-
-/// Runs a shell command with its output in `log`; its exit status.
-int run_logged(const std::string& command, const fs::path& log) {
-  const int status =
-      std::system(fmt::format("{} > '{}' 2>&1", command, log.string()).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /// The shipped skeleton copied to `site`, its content/ fetched from `feed`.
 /// Returns each article's title by its id.
 std::map<std::string, std::string> fetch_into_skeleton(const FeedSite& feed,
@@ -205,62 +139,6 @@ std::map<std::string, std::string> fetch_into_skeleton(const FeedSite& feed,
   return titles;
 }
 
-/// Builds `site` with the real hugo into `site/<out>`; `extra` is more
-/// flags. Fails on a non-zero exit or any line naming an ERROR.
-void build_with_hugo(const fs::path& site, const std::string& out,
-                     const std::string& extra = {}) {
-  if (!installed("hugo")) {
-    FAIL("hugo is not installed (scripts/install-deps.sh installs it)");
-  }
-  const fs::path log = site.parent_path() / (out + ".log");
-  const int status = run_logged(
-      fmt::format("hugo -s '{}' -d '{}' --cacheDir '{}' {}", site.string(),
-                  (site / out).string(),
-                  (site.parent_path() / "hugo-cache").string(), extra),
-      log);
-  const std::string output = read_text(log);
-  INFO("hugo said:\n" << output);
-  REQUIRE(status == 0);
-  for (const std::string& line : lines_of(output)) {
-    CHECK(line.find("ERROR") == std::string::npos);
-  }
-}
-
-// Walks every element under `node`.
-void for_each_element(const GumboNode* node,
-                      const std::function<void(const GumboNode*)>& visit) {
-  if (!html::is_element(node)) {
-    return;
-  }
-  visit(node);
-  const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) {
-    for_each_element(html::child(children, i), visit);
-  }
-}
-
-/// Every text node under `node`, as gumbo decoded it.
-void append_all_text(std::string& out, const GumboNode* node) {
-  if (html::is_text(node)) {
-    out += node->v.text.text;
-  } else if (html::is_element(node)) {
-    const GumboVector& children = node->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) {
-      append_all_text(out, html::child(children, i));
-    }
-  }
-}
-
-/// The text of `node` (no policy: <title> too), without spaces at its ends.
-std::string text_of(const GumboNode* node) {
-  std::string text;
-  append_all_text(text, node);
-  const std::size_t start = text.find_first_not_of(" \t\n");
-  return start == std::string::npos
-             ? std::string()
-             : text.substr(start, text.find_last_not_of(" \t\n") + 1 - start);
-}
-
 /// The first element `tag` under `root` (whose class is `class_name`, if
 /// given).
 const GumboNode* find_element(const GumboNode* root, GumboTag tag,
@@ -289,15 +167,6 @@ std::string resolve(const std::string& page, std::string_view reference) {
           ? std::string(reference)
           : page.substr(0, page.rfind('/') + 1) + std::string(reference);
   return fs::path(joined).lexically_normal().generic_string();
-}
-
-/// The file a site path names in `public_dir`; a folder's is its index.html.
-fs::path file_of(const fs::path& public_dir, const std::string& site_path) {
-  fs::path file = public_dir / site_path.substr(1);
-  if (site_path.ends_with('/') || fs::is_directory(file)) {
-    file /= "index.html";
-  }
-  return file;
 }
 
 // What a shortcode such as figure, or a template, would have added.
@@ -496,51 +365,10 @@ window.addEventListener('load', function () {
 )";
 }
 
-/// Serves `public_dir` as a web server would, kAlertTrap first in every
-/// HTML page, and harness.html.
-void serve_site(TestServer& server, const fs::path& public_dir,
-                const std::string& harness_page) {
-  server.routes().Get(
-      R"(/.*)", [public_dir, harness_page](const httplib::Request& req,
-                                           httplib::Response& res) {
-        if (req.path == "/harness.html") {
-          res.set_content(harness_page, "text/html; charset=utf-8");
-          return;
-        }
-        const fs::path file = file_of(public_dir, req.path);
-        if (req.path.find("..") != std::string::npos ||
-            !fs::is_regular_file(file)) {
-          res.status = 404;
-          res.set_content("not found", "text/plain");
-          return;
-        }
-        std::string body = read_text(file);
-        const std::string ext = file.extension().string();
-        if (ext == ".html") {
-          const std::string doctype = "<!DOCTYPE html>";
-          const std::size_t at = body.starts_with(doctype) ? doctype.size() : 0;
-          body.insert(at, kAlertTrap);
-          res.set_content(body, "text/html; charset=utf-8");
-        } else {
-          res.set_content(body, ext == ".css"   ? "text/css"
-                                : ext == ".png" ? "image/png"
-                                                : "application/octet-stream");
-        }
-      });
-  server.start();
-}
-
 TEST_CASE(
     "Chromium shows the shipped Hugo site's articles: every image loads, "
     "no feed text calls alert",
     "[formats][hugo][site][browser]") {
-  const std::string chromium = installed("chromium") ? "chromium"
-                               : installed("chromium-browser")
-                                   ? "chromium-browser"
-                                   : "";
-  if (chromium.empty()) {
-    FAIL("chromium is not installed (scripts/install-deps.sh installs it)");
-  }
   TempDir tmp;
   FeedSite feed;
   const fs::path site = tmp / "site";
@@ -552,30 +380,9 @@ TEST_CASE(
     pages.push_back("/" + id + "/");
   }
   TestServer server;
-  serve_site(server, site / "public", harness(pages));
-  const fs::path log = tmp / "chromium.log";
-  const fs::path dom = tmp / "dom.html";
-  const int status = std::system(
-      fmt::format("timeout 60 {} --headless=new --no-sandbox --disable-gpu "
-                  "--no-first-run --no-default-browser-check "
-                  "--disable-extensions --user-data-dir='{}' --dump-dom "
-                  "--virtual-time-budget=10000 '{}' > '{}' 2> '{}'",
-                  chromium, (tmp / "profile").string(),
-                  server.url("/harness.html"), dom.string(), log.string())
-          .c_str());
-  INFO("chromium's stderr:\n" << read_text(log));
-  REQUIRE(status == 0);
-
-  const html::ParsedPage parsed(read_text(dom));
-  const GumboNode* result = nullptr;
-  for_each_element(parsed.root(), [&](const GumboNode* e) {
-    if (html::attribute(e, "id") == "r") {
-      result = e;
-    }
-  });
-  INFO("dumped DOM:\n" << read_text(dom));
-  REQUIRE(result != nullptr);
-  const nlohmann::json r = nlohmann::json::parse(text_of(result));
+  serve_site(server, site / "public", harness(pages), kAlertTrap);
+  const nlohmann::json r =
+      chromium_result(server.url("/harness.html"), tmp / "chromium", 10000, 60);
   INFO(r.dump(2));
   CHECK(r["frames"].size() == pages.size());
   for (const nlohmann::json& frame : r["frames"]) {
