@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 
+#include "feedmark/html/policy.h"
 #include "feedmark/html/tags.h"
 #include "feedmark/html/text.h"
 #include "feedmark/util/text.h"
@@ -88,6 +89,9 @@ bool names_a_panel(const std::string& hints) {
       [&](std::string_view w) { return hints.find(w) != std::string::npos; });
 }
 
+// A lead is a sentence or two; a kicker, a date or a credit is shorter.
+constexpr std::size_t kLeadChars = 170;
+
 class ContentWriter {
  public:
   ContentWriter(const Selection& selection, const PageStats& stats,
@@ -111,6 +115,9 @@ class ContentWriter {
   // than looked up for every block.
   void write(const GumboNode* node, int depth, bool top, bool in_figure) {
     if (is_text(node)) {
+      if (in_intro_ > 0 && tag_of(node->parent) == GUMBO_TAG_HEADER) {
+        return;
+      }
       append_html_escaped(out_, node->v.text.text);
       return;
     }
@@ -120,6 +127,8 @@ class ContentWriter {
     }
     const GumboTag tag = tag_of(node);
     in_figure = in_figure || tag == GUMBO_TAG_FIGURE;
+    const bool intro = tag == GUMBO_TAG_HEADER && is_article_header(node);
+    in_intro_ += intro;
     const std::string name = tag == GUMBO_TAG_UNKNOWN
                                  ? std::string()
                                  : std::string(gumbo_normalized_tagname(tag));
@@ -147,13 +156,44 @@ class ContentWriter {
     if (!name.empty()) {
       out_ += "</" + name + ">";
     }
+    in_intro_ -= intro;
+  }
+
+  // An <article>'s own <header> holds its introduction (HTML's
+  // "introductory content": the lead under the title); a page's header
+  // is its masthead.
+  bool is_article_header(const GumboNode* header) const {
+    return !wraps_page(header, stats_) &&
+           has_ancestor(header, GUMBO_TAG_ARTICLE);
+  }
+
+  // Of an article's header, only the lead: blocks of prose, not its
+  // kicker, date, credits or picture.
+  bool outside_lead(const GumboNode* node) const {
+    const GumboTag tag = tag_of(node);
+    if (tag == GUMBO_TAG_FIGURE || tag == GUMBO_TAG_TIME) {
+      return true;
+    }
+    if (!html::is_block(tag) && !is_heading(tag)) {
+      // Loose words in the header itself: a kicker, a dateline.
+      return tag_of(node->parent) == GUMBO_TAG_HEADER;
+    }
+    const GumboVector& nodes = node->v.element.children;
+    for (unsigned i = 0; i < nodes.length; ++i) {
+      if (is_paragraph_block(tag_of(child(nodes, i)))) {
+        return false;  // judged by its blocks
+      }
+    }
+    return stats_.of(node).chars < kLeadChars ||
+           stats_.link_density(node) > 0.3;
   }
 
   bool skipped(const GumboNode* node, bool in_figure) const {
     const GumboTag tag = tag_of(node);
     if (is_clutter(node, stats_) ||
-        (tag == GUMBO_TAG_HEADER && !wraps_page(node, stats_)) ||
-        stats_.hidden(node) || selection_.unlikely.contains(node)) {
+        (tag == GUMBO_TAG_HEADER && !is_article_header(node)) ||
+        (in_intro_ > 0 && outside_lead(node)) || stats_.hidden(node) ||
+        selection_.unlikely.contains(node)) {
       return true;
     }
     const std::string hints = class_and_id(node);
@@ -235,6 +275,7 @@ class ContentWriter {
   const Flags& flags_;
   const std::string title_;
   std::size_t article_chars_ = 0;
+  int in_intro_ = 0;  ///< inside an article's <header>
   std::string out_;
 };
 

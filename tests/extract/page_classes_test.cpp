@@ -162,3 +162,30 @@ Thursday night, after a debate of six hours.</b></div>
 }
 
 }  // namespace feedmark::test
+
+namespace feedmark::test {
+
+TEST_CASE("An article's header gives its lead, not its date or credits",
+          "[fulltext]") {
+  const std::string page = fmt::format(
+      R"(<html><body><header class="masthead"><p>The Valley Courier: news,
+weather and sport from the valley and the towns around it, every day of
+the week since 1889, with our reporters in every town hall.</p></header>
+<article><header><span class="kicker">Transport</span>
+<h1>The new line opens</h1><time>12.03.2024, 08:30</time>
+<figure><img src="tram.jpg"><figcaption>Photo: Ann Smith</figcaption></figure>
+<p class="lead">The tram line between the station and the hospital opened on
+Monday after four years of works, two delays and a budget that grew by a
+third; the first trams were full from six in the morning.</p></header>
+<div class="body">{}</div></article></body></html>)",
+      story("the tram"));
+  const std::string text = text_of(page);
+  CHECK(contains(text, "The tram line between the station"));
+  CHECK(contains(text, "Paragraph 4 about the tram"));
+  CHECK_FALSE(contains(text, "12.03.2024"));
+  CHECK_FALSE(contains(text, "Photo: Ann Smith"));
+  CHECK_FALSE(contains(text, "Transport"));
+  CHECK_FALSE(contains(text, "Valley Courier"));
+}
+
+}  // namespace feedmark::test
