@@ -26,7 +26,12 @@ class TextWriter {
         out_ += ' ';
         space_ = false;
       }
-      out_ += node->v.text.text;
+      // Its blank lines stay one: the text has one between blocks.
+      for (char c : std::string_view(node->v.text.text)) {
+        if (c != '\n' || !out_.ends_with("\n\n")) {
+          out_ += c;
+        }
+      }
       return;
     }
     if (is_text(node)) {
