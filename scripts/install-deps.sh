@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libexpected-dev libuchardet-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev zlib1g-dev
   libre2-dev libkainjow-mustache-dev
-  libyaml-cpp-dev hugo chromium nginx-light libdtl-dev
+  libyaml-cpp-dev hugo chromium nginx-light libdtl-dev openssl
   man-db groff-base zsh fish bash-completion dpkg-dev
   python3 tzdata
   clang libclang-rt-14-dev
